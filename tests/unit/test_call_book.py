@@ -1,0 +1,184 @@
+"""The call reducer, fed AMI messages shaped exactly like Asterisk 22 sends them."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from callcenter.ami.events import event_from_message, extension_of
+from callcenter.ami.message import Message
+from callcenter.domain.call import Disposition
+from callcenter.domain.call_book import CallBook
+
+T0 = 1_764_000_000.0
+CALLER = "PJSIP/pstn-00000001"
+AGENT = "PJSIP/1001-00000002"
+
+
+def chan(name: str, uid: str, linked: str, prefix: str = "", **extra: str) -> list[tuple[str, str]]:
+    fields = {
+        "Channel": name,
+        "ChannelState": "4",
+        "CallerIDNum": extra.pop("num", "13800138000"),
+        "CallerIDName": extra.pop("cname", "王小明"),
+        "ConnectedLineNum": "<unknown>",
+        "ConnectedLineName": "<unknown>",
+        "Language": "en",
+        "Context": extra.pop("context", "from-pstn"),
+        "Exten": extra.pop("exten", "8000"),
+        "Uniqueid": uid,
+        "Linkedid": linked,
+    }
+    return [(prefix + k, v) for k, v in fields.items()]
+
+
+def msg(event: str, t: float, *parts: list[tuple[str, str]], **headers: str) -> Message:
+    items: list[tuple[str, str]] = [("Event", event), ("Timestamp", f"{T0 + t:.6f}")]
+    for part in parts:
+        items.extend(part)
+    items.extend(headers.items())
+    return Message(tuple(items))
+
+
+def caller(**kw: str) -> list[tuple[str, str]]:
+    return chan(CALLER, "1.1", "1.1", **kw)
+
+
+def agent(prefix: str = "") -> list[tuple[str, str]]:
+    return chan(AGENT, "1.2", "1.1", prefix, num="1001", cname="", context="agents", exten="s")
+
+
+def feed(book: CallBook, *messages: Message) -> list:
+    changed = []
+    for m in messages:
+        changed.extend(book.apply(event_from_message(m)))
+    return changed
+
+
+def at(t: float) -> datetime:
+    return datetime.fromtimestamp(T0 + t, tz=UTC)
+
+
+ANSWERED_CALL = [
+    msg("Newchannel", 0, caller()),
+    msg("QueueCallerJoin", 0.5, caller(), Queue="general", Position="1", Count="1"),
+    msg("Newchannel", 0.6, agent()),
+    msg("AgentCalled", 0.6, caller(), agent("Dest"), Queue="general",
+        Interface="PJSIP/1001", MemberName="PJSIP/1001"),
+    msg("AgentConnect", 3.0, caller(), agent("Dest"), Queue="general",
+        Interface="PJSIP/1001", MemberName="PJSIP/1001", HoldTime="3", RingTime="2"),
+    msg("QueueCallerLeave", 3.0, caller(), Queue="general", Count="0", Position="1"),
+    msg("Hangup", 13.0, agent(), Cause="16", **{"Cause-txt": "Normal Clearing"}),
+    msg("Hangup", 13.1, caller(), Cause="16", **{"Cause-txt": "Normal Clearing"}),
+]
+
+
+def test_answered_call_keeps_caller_name_agent_and_times() -> None:
+    book = CallBook()
+    changed = feed(book, *ANSWERED_CALL)
+    final = changed[-1]
+    assert final.caller_name == "王小明"
+    assert final.caller_number == "13800138000"
+    assert final.dialed == "8000"
+    assert final.queue == "general"
+    assert final.agent == "1001"
+    assert final.started_at == at(0)
+    assert final.answered_at == at(3.0)
+    assert final.ended_at == at(13.1)
+    assert final.disposition is Disposition.ANSWERED
+    assert abs(final.wait_seconds - 2.5) < 1e-6
+    assert abs(final.talk_seconds - 10.0) < 1e-6  # ends when the agent's leg hangs up
+    assert [e.kind for e in final.timeline] == [
+        "start", "queue_join", "agent_ring", "answer", "hangup",
+    ]
+    assert book.open_calls == []
+
+
+def test_caller_hanging_up_in_queue_counts_as_abandoned_with_wait() -> None:
+    book = CallBook()
+    changed = feed(
+        book,
+        msg("Newchannel", 0, caller()),
+        msg("QueueCallerJoin", 1.0, caller(), Queue="general", Position="1"),
+        msg("QueueCallerAbandon", 9.0, caller(), Queue="general", HoldTime="8"),
+        msg("Hangup", 9.0, caller(), Cause="16"),
+    )
+    final = changed[-1]
+    assert final.disposition is Disposition.ABANDONED
+    assert final.answered_at is None
+    assert abs(final.wait_seconds - 8.0) < 1e-6
+    assert final.talk_seconds == 0.0
+
+
+def test_busy_direct_dial_is_busy_and_unreachable_is_failed() -> None:
+    for status, expected in (("BUSY", Disposition.BUSY), ("CHANUNAVAIL", Disposition.FAILED)):
+        book = CallBook()
+        changed = feed(
+            book,
+            msg("Newchannel", 0, caller()),
+            msg("DialEnd", 1, caller(), agent("Dest"), DialStatus=status),
+            msg("Hangup", 2, caller(), Cause="17"),
+        )
+        assert changed[-1].disposition is expected
+
+
+def test_direct_dial_answer_sets_agent_from_the_answering_channel() -> None:
+    book = CallBook()
+    changed = feed(
+        book,
+        msg("Newchannel", 0, caller()),
+        msg("DialEnd", 2, caller(), agent("Dest"), DialStatus="ANSWER"),
+        msg("Hangup", 7, caller(), Cause="16"),
+    )
+    assert changed[-1].agent == "1001"
+    assert changed[-1].disposition is Disposition.ANSWERED
+
+
+def test_two_calls_at_once_are_kept_apart() -> None:
+    book = CallBook()
+    second = [("Channel", "PJSIP/pstn-00000009"), ("Uniqueid", "2.1"), ("Linkedid", "2.1"),
+              ("CallerIDNum", "13900000000"), ("CallerIDName", "Ann \"A\" 😀"), ("Exten", "8001")]
+    feed(book, msg("Newchannel", 0, caller()), msg("Newchannel", 0.1, second))
+    assert {c.caller_name for c in book.open_calls} == {"王小明", 'Ann "A" 😀'}
+    changed = feed(book, msg("Hangup", 1, second, Cause="16"))
+    assert changed[0].linkedid == "2.1" and changed[0].dialed == "8001"
+    assert [c.linkedid for c in book.open_calls] == ["1.1"]
+
+
+def test_resync_closes_vanished_calls_as_failed() -> None:
+    book = CallBook()
+    feed(book, *ANSWERED_CALL[:5])
+    closed = book.close_missing([], at(20))
+    assert len(closed) == 1
+    assert closed[0].disposition is Disposition.FAILED
+    assert closed[0].ended_at == at(20)
+    assert closed[0].timeline[-1].kind == "lost"
+    assert book.open_calls == []
+
+
+def test_resync_keeps_calls_still_live() -> None:
+    book = CallBook()
+    feed(book, msg("Newchannel", 0, caller()))
+    assert book.close_missing(["1.1"], at(5)) == []
+    assert len(book.open_calls) == 1
+
+
+def test_events_of_unknown_calls_change_nothing() -> None:
+    book = CallBook()
+    assert feed(book, msg("Hangup", 1, agent(), Cause="16")) == []
+
+
+def test_ivr_steps_build_the_path_in_order() -> None:
+    book = CallBook()
+    changed = feed(
+        book,
+        msg("Newchannel", 0, caller()),
+        msg("UserEvent", 1, caller(), UserEvent="IvrStep", Step="lang:1"),
+        msg("UserEvent", 2, caller(), UserEvent="IvrStep", Step="main:3"),
+    )
+    assert changed[-1].ivr_path == ("lang:1", "main:3")
+
+
+def test_extension_of_interfaces() -> None:
+    assert extension_of("PJSIP/1001") == "1001"
+    assert extension_of("PJSIP/1001-0000002a") == "1001"
+    assert extension_of("Local/1002@agents") == "1002"
