@@ -72,6 +72,11 @@ class Settings(BaseSettings):
     queues: list[str] = Field(default_factory=lambda: ["general"])
     direct_base: int = Field(default=8001, ge=100)
     asterisk_binary: str = ""  # a system Asterisk >= 20; empty: find one or build the sid root
+    tone_zone: str = "cn"  # indications.conf country: ring tone callers hear while queued
+    # The hotline runs the IVR only while the controller's CC_HEARTBEAT global is this
+    # fresh, and leaves it for the queue after the watchdog (the controller may extend it).
+    controller_heartbeat_max_age: int = Field(default=15, ge=3)
+    ivr_watchdog_seconds: int = Field(default=180, ge=10)
 
     # AMI connection of the controller; empty fields come from the sandbox's secrets.
     ami_host: str = ""
@@ -133,6 +138,15 @@ class Settings(BaseSettings):
     @property
     def direct_extensions(self) -> dict[str, str]:
         return {q: str(self.direct_base + i) for i, q in enumerate(self.queues)}
+
+    @property
+    def asterisk_queues(self) -> dict[str, str]:
+        """Queue name -> app_queue name (the ``Queue`` header of AMI events).
+
+        ``[general]`` in queues.conf is the settings section and can never be a queue,
+        so the queue ``general`` is ``general_queue`` inside Asterisk; others keep their name.
+        """
+        return {q: f"{q}_queue" if q.lower() == "general" else q for q in self.queues}
 
 
 def load_settings(**overrides: Any) -> Settings:

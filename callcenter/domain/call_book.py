@@ -8,7 +8,7 @@ controller) knows exactly what to store and to announce.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from datetime import datetime
 
@@ -39,7 +39,10 @@ def final_disposition(call: Call, last_dial_status: str) -> Disposition:
 class CallBook:
     """Calls in progress, keyed by linkedid, and the events that move them."""
 
-    def __init__(self) -> None:
+    def __init__(self, queue_names: Mapping[str, str] | None = None) -> None:
+        # app_queue name -> the desk's queue name (``general`` is ``general_queue`` inside
+        # Asterisk, because ``[general]`` is the settings section of queues.conf).
+        self._queue_names = dict(queue_names or {})
         self._calls: dict[str, Call] = {}
         self._dial_status: dict[str, str] = {}
         self._agent_channel: dict[str, str] = {}  # linkedid -> uniqueid of the answering leg
@@ -93,6 +96,9 @@ class CallBook:
             self._forget(linkedid)
         return closed
 
+    def _queue(self, asterisk_name: str) -> str:
+        return self._queue_names.get(asterisk_name, asterisk_name)
+
     def _forget(self, linkedid: str) -> None:
         self._calls.pop(linkedid, None)
         self._dial_status.pop(linkedid, None)
@@ -129,17 +135,17 @@ class CallBook:
                 )
             case ev.QueueCallerJoin():
                 call = _note(call, at, "queue_join", event.queue)
-                return replace(
-                    call, queue=event.queue, queue_joined_at=call.queue_joined_at or at
-                )
+                return replace(call, queue=event.queue, queue_joined_at=call.queue_joined_at or at)
             case ev.QueueCallerAbandon():
-                return _note(call, at, "queue_abandon", event.queue)
+                return _note(call, at, "queue_abandon", self._queue(event.queue))
             case ev.AgentCalled():
                 return _note(call, at, "agent_ring", event.extension)
             case ev.AgentRingNoAnswer():
                 return _note(call, at, "agent_no_answer", event.extension)
             case ev.AgentConnect():
-                return self._answer(call, at, event.extension, event.dest, event.queue)
+                return self._answer(
+                    call, at, event.extension, event.dest, self._queue(event.queue)
+                )
             case ev.DialEnd():
                 self._dial_status[call.linkedid] = event.dial_status
                 if event.dial_status == "ANSWER" and event.dest is not None:

@@ -178,6 +178,17 @@ def test_ivr_steps_build_the_path_in_order() -> None:
     assert changed[-1].ivr_path == ("lang:1", "main:3")
 
 
+def test_asterisk_queue_names_map_back_to_the_desk_names() -> None:
+    book = CallBook({"general_queue": "general"})
+    changed = feed(
+        book,
+        msg("Newchannel", 0, caller()),
+        msg("QueueCallerJoin", 1, caller(), Queue="general_queue", Position="1"),
+    )
+    assert changed[-1].queue == "general"
+    assert changed[-1].timeline[-1].detail == "general"
+
+
 def test_extension_of_interfaces() -> None:
     assert extension_of("PJSIP/1001") == "1001"
     assert extension_of("PJSIP/1001-0000002a") == "1001"
