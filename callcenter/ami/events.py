@@ -281,9 +281,7 @@ def event_from_message(msg: Message, *, now: Callable[[], datetime] | None = Non
         case "QueueCallerLeave":
             return QueueCallerLeave(at, chan, msg.get("Queue") or "")
         case "QueueCallerAbandon":
-            return QueueCallerAbandon(
-                at, chan, msg.get("Queue") or "", _int(msg.get("HoldTime"))
-            )
+            return QueueCallerAbandon(at, chan, msg.get("Queue") or "", _int(msg.get("HoldTime")))
         case "AgentCalled" | "AgentConnect" | "AgentComplete" | "AgentRingNoAnswer":
             common = (
                 at,
@@ -298,9 +296,7 @@ def event_from_message(msg: Message, *, now: Callable[[], datetime] | None = Non
             if name == "AgentConnect":
                 return AgentConnect(*common)
             if name == "AgentComplete":
-                return AgentComplete(
-                    *common, _int(msg.get("TalkTime")), msg.get("Reason") or ""
-                )
+                return AgentComplete(*common, _int(msg.get("TalkTime")), msg.get("Reason") or "")
             return AgentRingNoAnswer(*common)
         case "AsyncAGIStart":
             return AsyncAGIStart(at, chan, _agi_env(msg.get("Env") or ""))

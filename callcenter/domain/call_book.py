@@ -134,8 +134,9 @@ class CallBook:
                     caller_name=call.caller_name or chan.caller_name,
                 )
             case ev.QueueCallerJoin():
-                call = _note(call, at, "queue_join", event.queue)
-                return replace(call, queue=event.queue, queue_joined_at=call.queue_joined_at or at)
+                queue = self._queue(event.queue)
+                call = _note(call, at, "queue_join", queue)
+                return replace(call, queue=queue, queue_joined_at=call.queue_joined_at or at)
             case ev.QueueCallerAbandon():
                 return _note(call, at, "queue_abandon", self._queue(event.queue))
             case ev.AgentCalled():
