@@ -1,0 +1,80 @@
+"""The console: Flask pages for people and the JSON API under ``/api/v1``.
+
+``create_app`` builds one application from the settings:
+
+* the database is opened with ``callcenter.db.engine.open_database`` (which refuses a
+  database that is unreachable or not migrated, with a message saying what to do), and each
+  request gets its own session (``web.database``);
+* the secret key is generated once into ``<state_dir>/web/secret_key`` (``web.secret_key``);
+* every form carries a CSRF token, every answer security headers (``web.security``);
+* Chinese and English through Flask-Babel (``web.i18n``).
+
+Blueprints: ``auth`` (login/logout), ``calls`` (the call log), ``api`` (``/api/v1``),
+``i18n`` (the language switch). New areas (board, tickets, reports) add a blueprint each.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from flask import Flask
+from flask_login import login_required
+
+from callcenter.config import Settings, load_settings
+from callcenter.db.engine import open_database
+from web import api, calls
+from web.auth import init_auth
+from web.database import init_database
+from web.errors import init_errors
+from web.extensions import csrf
+from web.i18n import init_i18n
+from web.login_throttle import LoginThrottle
+from web.secret_key import load_or_create_secret_key
+from web.security import init_security
+
+SESSION_LIFETIME = timedelta(hours=8)  # one shift
+
+
+def create_app(
+    settings: Settings | None = None, *, test_config: dict[str, Any] | None = None
+) -> Flask:
+    """The console application for ``settings`` (loaded from the environment if ``None``).
+
+    ``test_config`` overrides Flask configuration after the defaults; it may also carry
+    ``DATABASE_URL`` (instead of ``settings.effective_database_url``), ``SECRET_KEY`` (then
+    no key file is read or written) and ``LOGIN_THROTTLE`` (a ``LoginThrottle``).
+    """
+    settings = settings or load_settings()
+    overrides = dict(test_config or {})
+    app = Flask(__name__)
+    app.config.from_mapping(
+        SESSION_COOKIE_NAME="callcenter_session",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        PERMANENT_SESSION_LIFETIME=SESSION_LIFETIME,
+        WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session
+        MAX_CONTENT_LENGTH=1024 * 1024,
+        JSON_AS_ASCII=False,
+        CALLS_REFRESH_MS=5000,
+        TIMEZONE=settings.timezone,
+        DATABASE_URL=settings.effective_database_url,
+    )
+    throttle: LoginThrottle | None = overrides.pop("LOGIN_THROTTLE", None)
+    app.config.from_mapping(overrides)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = load_or_create_secret_key(settings.state_dir)
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]  # 王小明, not \u738b...
+
+    init_database(app, open_database(app.config["DATABASE_URL"]))
+    init_security(app)
+    csrf.init_app(app)
+    init_i18n(app, timezone=app.config["TIMEZONE"])
+    init_auth(app, throttle=throttle)
+    init_errors(app)
+
+    app.register_blueprint(calls.bp)
+    app.register_blueprint(api.bp)
+    csrf.exempt(api.bp)  # bearer tokens are not sent by browsers on their own; see web.api
+    app.add_url_rule("/", "index", login_required(calls.index_redirect))
+    return app
