@@ -7,6 +7,7 @@ Times come from the ``Timestamp`` header (manager.conf ``timestampevents = yes``
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -214,6 +215,35 @@ def _unknown(value: str | None) -> str:
     return "" if value is None or value == "<unknown>" else value
 
 
+_C_ESCAPES = {"a": "\a", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v"}
+
+
+def unescape_c(value: str) -> str:
+    """Undo Asterisk's ``ast_escape_c``, which AMI applies to caller and connected names."""
+    if "\\" not in value:
+        return value
+    out: list[str] = []
+    chars = iter(value)
+    for ch in chars:
+        if ch != "\\":
+            out.append(ch)
+            continue
+        nxt = next(chars, "")
+        out.append(_C_ESCAPES.get(nxt, nxt) if nxt else "\\")
+    return "".join(out)
+
+
+def unescape_sip_quoted(value: str) -> str:
+    """Undo SIP quoted-pairs (``\\"`` and ``\\\\``): chan_pjsip keeps a display name as
+    written inside the quotes, so ``"Ann \\"A\\""`` reaches Asterisk escaped."""
+    return re.sub(r"\\(.)", r"\1", value)
+
+
+def _name(msg: Message, key: str, channel: str) -> str:
+    name = unescape_c(_unknown(msg.get(key)))
+    return unescape_sip_quoted(name) if channel.startswith("PJSIP/") else name
+
+
 def _channel(msg: Message, prefix: str = "") -> ChannelInfo | None:
     channel = msg.get(prefix + "Channel")
     if channel is None:
@@ -224,9 +254,9 @@ def _channel(msg: Message, prefix: str = "") -> ChannelInfo | None:
         linkedid=msg.get(prefix + "Linkedid") or msg.get(prefix + "Uniqueid") or "",
         state=_int(msg.get(prefix + "ChannelState")),
         caller_number=_unknown(msg.get(prefix + "CallerIDNum")),
-        caller_name=_unknown(msg.get(prefix + "CallerIDName")),
+        caller_name=_name(msg, prefix + "CallerIDName", channel),
         connected_number=_unknown(msg.get(prefix + "ConnectedLineNum")),
-        connected_name=_unknown(msg.get(prefix + "ConnectedLineName")),
+        connected_name=_name(msg, prefix + "ConnectedLineName", channel),
         context=msg.get(prefix + "Context") or "",
         exten=msg.get(prefix + "Exten") or "",
         language=msg.get(prefix + "Language") or "",

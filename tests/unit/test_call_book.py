@@ -193,3 +193,11 @@ def test_extension_of_interfaces() -> None:
     assert extension_of("PJSIP/1001") == "1001"
     assert extension_of("PJSIP/1001-0000002a") == "1001"
     assert extension_of("Local/1002@agents") == "1002"
+
+
+def test_names_escaped_by_ami_and_sip_come_back_as_the_caller_sent_them() -> None:
+    # A SIP display name "Ann \"A\" \\ 😀" reaches AMI C-escaped on top of SIP's quoting.
+    raw = 'Ann \\\\\\"A\\\\\\" \\\\\\\\ 😀'
+    book = CallBook()
+    changed = feed(book, msg("Newchannel", 0, caller(cname=raw)))
+    assert changed[0].caller_name == 'Ann "A" \\ 😀'

@@ -1,0 +1,106 @@
+"""``callcenter run``: the controller on the event loop, the console beside it in a thread."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+import threading
+from dataclasses import dataclass
+from functools import partial
+
+import click
+
+from callcenter.config import Settings
+from callcenter.controller.call_store import CallStore
+from callcenter.controller.service import Controller
+from callcenter.db.engine import DatabaseError, open_database
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class AmiEndpoint:
+    host: str
+    port: int
+    username: str
+    secret: str
+
+    def __repr__(self) -> str:  # never show the secret
+        return f"AmiEndpoint({self.username}@{self.host}:{self.port})"
+
+
+def ami_endpoint(settings: Settings) -> AmiEndpoint:
+    """The configured AMI account, or the sandbox's when none is configured."""
+    if settings.ami_username and settings.ami_secret:
+        return AmiEndpoint(
+            settings.ami_host or settings.bind_host,
+            settings.ami_port,
+            settings.ami_username,
+            settings.ami_secret,
+        )
+    from callcenter.sandbox.sandbox import Sandbox
+
+    ami = Sandbox(settings).info()["ami"]
+    return AmiEndpoint(ami["host"], int(ami["port"]), ami["username"], ami["secret"])
+
+
+def build_controller(settings: Settings) -> Controller:
+    from callcenter.ami.client import AmiClient
+
+    try:
+        sessions = open_database(settings.effective_database_url)
+    except DatabaseError as exc:
+        raise click.ClickException(str(exc)) from exc
+    endpoint = ami_endpoint(settings)
+    factory = partial(
+        AmiClient,
+        endpoint.host,
+        endpoint.port,
+        endpoint.username,
+        endpoint.secret,
+        action_timeout=settings.ami_timeout,
+    )
+    queue_names = {ast: desk for desk, ast in settings.asterisk_queues.items()}
+    return Controller(client_factory=factory, store=CallStore(sessions), queue_names=queue_names)
+
+
+def _start_console(settings: Settings) -> threading.Thread:
+    from web import create_app
+    from web.serve import serve
+
+    app = create_app(settings)
+    thread = threading.Thread(
+        target=serve,
+        args=(app, settings.web_host, settings.web_port),
+        daemon=True,
+        name="console",
+    )
+    thread.start()
+    click.echo(f"console: http://{settings.web_host}:{settings.web_port}/", err=True)
+    return thread
+
+
+async def _main(controller: Controller) -> None:
+    loop = asyncio.get_running_loop()
+    stopping = asyncio.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stopping.set)
+    task = asyncio.create_task(controller.run())
+    waiter = asyncio.create_task(stopping.wait())
+    done, _ = await asyncio.wait({task, waiter}, return_when=asyncio.FIRST_COMPLETED)
+    if task in done:
+        task.result()  # a crash of the controller surfaces here
+    log.info("stopping: clearing the heartbeat and storing pending calls")
+    await controller.stop()
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+
+
+def run(settings: Settings, *, console: bool = True) -> None:
+    controller = build_controller(settings)
+    if console:
+        _start_console(settings)
+    asyncio.run(_main(controller))
