@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
+import unicodedata
 
 import click
 
@@ -27,6 +28,19 @@ def main(verbose: bool) -> None:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
+    # Alembic announces its context on every database open; only its warnings matter here.
+    logging.getLogger("alembic").setLevel(logging.DEBUG if verbose else logging.WARNING)
+
+
+def _cell(text: str, width: int) -> str:
+    """Pad to ``width`` terminal columns; Chinese characters take two columns."""
+    out, used = "", 0
+    for ch in text:
+        w = 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+        if used + w > width:
+            break
+        out, used = out + ch, used + w
+    return out + " " * (width - used)
 
 
 @main.command("calls")
@@ -49,7 +63,7 @@ def calls_command(as_json: bool, limit: int) -> None:
         return
     for r in rows:
         click.echo(
-            f"{r['started_at'][:19]}  {r['caller_number']:<14} {r['caller_name'][:16]:<16} "
+            f"{r['started_at'][:19]}  {r['caller_number']:<14} {_cell(r['caller_name'], 16)} "
             f"{r['dialed']:<6} {r['queue'] or '-':<10} {r['agent'] or '-':<6} "
             f"wait {r['wait_seconds']:>6.1f}s talk {r['talk_seconds']:>7.1f}s "
             f"{r['disposition'] or 'in progress'}"

@@ -38,7 +38,7 @@ def serve(
 ) -> None:
     """Serve ``app`` on ``host:port`` until interrupted (blocks)."""
     server = make_server(app, host, port, threads=threads)
-    log.info("console on http://%s:%d/", host, server.effective_port)
+    log.info("console on http://%s:%s/", host, server.effective_port)
     try:
         server.run()
     finally:

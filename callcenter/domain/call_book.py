@@ -154,6 +154,8 @@ class CallBook:
                 return call
             case ev.Hangup():
                 return self._hangup(call, event, is_caller=is_caller)
+            case ev.AsyncAGIStart() if is_caller:
+                return _note(call, at, "controller", "AsyncAGI session started")
             case ev.UserEvent() if event.user_event == "IvrStep":
                 step = event.fields.get("Step", "")
                 return replace(_note(call, at, "ivr", step), ivr_path=(*call.ivr_path, step))
