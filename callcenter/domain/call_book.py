@@ -144,9 +144,7 @@ class CallBook:
             case ev.AgentRingNoAnswer():
                 return _note(call, at, "agent_no_answer", event.extension)
             case ev.AgentConnect():
-                return self._answer(
-                    call, at, event.extension, event.dest, self._queue(event.queue)
-                )
+                return self._answer(call, at, event.extension, event.dest, self._queue(event.queue))
             case ev.DialEnd():
                 self._dial_status[call.linkedid] = event.dial_status
                 if event.dial_status == "ANSWER" and event.dest is not None:
