@@ -1,7 +1,4 @@
-"""Fixtures for tests against the real Asterisk sandbox, the real controller and SIP phones.
-
-All of them share one Asterisk, so pytest-xdist puts them on one worker (group "asterisk").
-"""
+"""Fixtures for tests against the real Asterisk sandbox, the real controller and SIP phones."""
 
 from __future__ import annotations
 
@@ -23,15 +20,13 @@ from callcenter.sandbox import Sandbox
 from callcenter.sandbox.process import until
 from tests.phones import PhoneHost
 
-HERE = Path(__file__).parent
 CALLCENTER = Path(sys.executable).with_name("callcenter")
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    for item in items:
-        if HERE in Path(str(item.fspath)).parents:
-            item.add_marker(pytest.mark.integration)
-            item.add_marker(pytest.mark.xdist_group("asterisk"))
+# Every module here sets ``pytestmark = ASTERISK``: they all share the one Asterisk and must
+# run one after another (scripts/test.sh runs this folder without xdist; the group marker
+# keeps them together where loadgroup works).
+ASTERISK = [pytest.mark.integration, pytest.mark.xdist_group("asterisk")]
 
 
 @pytest.fixture(scope="session")

@@ -12,11 +12,11 @@ from typing import Any
 
 from callcenter.sandbox import Sandbox
 from callcenter.sandbox.process import until
-from tests.integration.conftest import RunningController
+from tests.integration.conftest import ASTERISK, RunningController
 from tests.phones import PhoneHost
 from tests.phones.audio import make_tone_wav
 
-SERVER = "127.0.0.1:5060"
+pytestmark = ASTERISK
 
 
 def epoch(iso: str | None) -> float:

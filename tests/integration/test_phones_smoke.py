@@ -11,10 +11,11 @@ from typing import Any
 
 import pytest
 
+from tests.integration.conftest import ASTERISK
 from tests.phones import PhoneHost
 from tests.phones.audio import make_tone_wav, wav_stats
 
-pytestmark = pytest.mark.integration
+pytestmark = ASTERISK
 
 
 def _sandbox() -> dict[str, Any]:
@@ -23,14 +24,22 @@ def _sandbox() -> dict[str, Any]:
     if command is None:
         pytest.skip("the callcenter CLI is not installed")
     try:
-        status = json.loads(subprocess.run([command, "sandbox", "status", "--json"],
-                                           capture_output=True, text=True, timeout=30).stdout)
+        status = json.loads(
+            subprocess.run(
+                [command, "sandbox", "status", "--json"], capture_output=True, text=True, timeout=30
+            ).stdout
+        )
     except (ValueError, subprocess.SubprocessError) as exc:
         pytest.skip(f"sandbox status unavailable: {exc}")
     if not status.get("running"):
         pytest.skip("the Asterisk sandbox is not running (callcenter sandbox up)")
-    out = subprocess.run([command, "sandbox", "info", "--json"], capture_output=True, text=True,
-                         timeout=30, check=True).stdout
+    out = subprocess.run(
+        [command, "sandbox", "info", "--json"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=True,
+    ).stdout
     info: dict[str, Any] = json.loads(out)
     return info
 
@@ -43,13 +52,15 @@ def test_pstn_caller_reaches_agent_through_queue(tmp_path: Path) -> None:
     tone = make_tone_wav(tmp_path / "tone.wav", seconds=1.0)
 
     with PhoneHost(log_dir=tmp_path / "logs") as phones:
-        agent = phones.agent(agent_cfg["extension"], agent_cfg["password"], registrar=server,
-                             answer_delay=0.3)
+        agent = phones.agent(
+            agent_cfg["extension"], agent_cfg["password"], registrar=server, answer_delay=0.3
+        )
         agent.wait_registered(timeout=10)
         caller = phones.caller(sandbox["pstn"]["username"], sandbox["pstn"]["password"], server)
 
-        call = caller.dial(sandbox["direct"]["general"], from_number="13800138000",
-                           display_name="王小明")
+        call = caller.dial(
+            sandbox["direct"]["general"], from_number="13800138000", display_name="王小明"
+        )
         incoming = agent.wait_incoming(timeout=15)
         answered = call.wait_confirmed(timeout=15)
         seen = incoming.wait_confirmed(timeout=5)

@@ -21,8 +21,9 @@ import pytest
 from callcenter.config import Settings, load_settings
 from callcenter.sandbox import Sandbox
 from callcenter.sandbox.process import until
+from tests.integration.conftest import ASTERISK
 
-pytestmark = pytest.mark.integration
+pytestmark = ASTERISK
 
 CLI = str(Path(sys.executable).with_name("callcenter"))
 
