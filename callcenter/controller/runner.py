@@ -14,6 +14,7 @@ import click
 
 from callcenter.config import Settings
 from callcenter.controller.call_store import CallStore
+from callcenter.controller.feature_set import build_features
 from callcenter.controller.service import Controller
 from callcenter.db.engine import DatabaseError, open_database
 
@@ -63,7 +64,12 @@ def build_controller(settings: Settings) -> Controller:
         action_timeout=settings.ami_timeout,
     )
     queue_names = {ast: desk for desk, ast in settings.asterisk_queues.items()}
-    return Controller(client_factory=factory, store=CallStore(sessions), queue_names=queue_names)
+    return Controller(
+        client_factory=factory,
+        store=CallStore(sessions),
+        queue_names=queue_names,
+        features=build_features(settings, sessions),
+    )
 
 
 def _start_console(settings: Settings) -> threading.Thread:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 
 from callcenter.ami import actions
@@ -18,6 +18,7 @@ from callcenter.ami.client import AmiClient
 from callcenter.ami.events import AsyncAGIStart, event_from_message
 from callcenter.ami.message import Message
 from callcenter.controller.call_store import CallStore
+from callcenter.controller.features import Feature
 from callcenter.domain.call import Call
 from callcenter.domain.call_book import CallBook
 
@@ -57,12 +58,14 @@ class Controller:
         client_factory: Callable[..., AmiClient],
         store: CallStore,
         queue_names: dict[str, str] | None = None,
+        features: Sequence[Feature] = (),
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self.book = CallBook(queue_names)
         self.store = store
         self._clock = clock
         self._listeners: list[CallListener] = []
+        self.features = list(features)
         self._lost_at: datetime | None = None
         self._resynced = asyncio.Event()
         self.client = client_factory(on_event=self._on_message, on_connect=self._on_connect)
@@ -125,6 +128,8 @@ class Controller:
             log.warning("call %s closed as failed: Asterisk no longer has it", call.linkedid)
             self._publish(call)
         self._lost_at = None
+        for feature in self.features:
+            await feature.on_connect(self.client)
         self._resynced.set()
         log.info("resynced with Asterisk: %d live channel(s)", len(snapshot.channels))
 
@@ -134,14 +139,18 @@ class Controller:
 
     async def _on_message(self, message: Message) -> None:
         event = event_from_message(message, now=self._clock)
-        if isinstance(event, AsyncAGIStart):
-            await self._on_agi_start(event)
-        for call in self.book.apply(event):
+        changed = self.book.apply(event)
+        for call in changed:
             self._publish(call)
+        if isinstance(event, AsyncAGIStart) and not self.features_handle_agi:
+            # No IVR configured: hand the channel straight back to the dialplan (the queue).
+            await self.client.send(actions.agi(event.chan.channel, "ASYNCAGI BREAK"))
+        for feature in self.features:
+            await feature.on_event(event, changed, self.client)
 
-    async def _on_agi_start(self, event: AsyncAGIStart) -> None:
-        # No IVR yet: hand the channel straight back to the dialplan (which queues it).
-        await self.client.send(actions.agi(event.chan.channel, "ASYNCAGI BREAK"))
+    @property
+    def features_handle_agi(self) -> bool:
+        return any(getattr(f, "handles_agi", False) for f in self.features)
 
     def _publish(self, call: Call) -> None:
         self.store.save(call)

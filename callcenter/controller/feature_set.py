@@ -1,0 +1,16 @@
+"""The features `callcenter run` plugs into the controller, in the order they see events."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from callcenter.config import Settings
+from callcenter.controller.features import Feature
+
+
+def build_features(settings: Settings, sessions: sessionmaker[Session]) -> list[Feature]:
+    features: list[Feature] = []
+    # Each feature package adds itself here, e.g.:
+    #   from callcenter.agents.feature import AgentsFeature
+    #   features.append(AgentsFeature(settings=settings, sessions=sessions))
+    return features

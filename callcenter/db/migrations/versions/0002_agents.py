@@ -1,0 +1,26 @@
+"""Agent state timeline, agents, queues membership.
+
+Revision ID: 0002
+Revises: 0001
+Create Date: 2026-11-26
+
+A placeholder in the chain so that features can land their tables independently; the
+feature that owns it fills in upgrade() and downgrade().
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+revision: str = "0002"
+down_revision: str | None = "0001"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    pass
+
+
+def downgrade() -> None:
+    pass
