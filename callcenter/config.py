@@ -69,7 +69,7 @@ class Settings(BaseSettings):
     agent_first: int = Field(default=1001, ge=100, le=99989)
     agent_count: int = Field(default=10, ge=1, le=500)
     hotline: str = "8000"
-    queues: list[str] = Field(default_factory=lambda: ["general"])
+    queues: list[str] = Field(default_factory=lambda: ["general", "repair", "complaints"])
     direct_base: int = Field(default=8001, ge=100)
     asterisk_binary: str = ""  # a system Asterisk >= 20; empty: find one or build the sid root
     tone_zone: str = "cn"  # indications.conf country: ring tone callers hear while queued
