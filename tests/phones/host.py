@@ -195,6 +195,9 @@ class Host:
         cfg.medConfig.channelCount = 1
         cfg.medConfig.noVad = True
         cfg.medConfig.ecTailLen = 0
+        # Keep the (null) sound device open: it is the media clock. pjsua closes an idle
+        # device after a second, and then no RTP leaves the phone, RFC 2833 keys included.
+        cfg.medConfig.sndAutoCloseTime = -1
         self.ep.libInit(cfg)
         self.ep.audDevManager().setNullDev()
         for codec, priority in (("PCMU/8000", 255), ("PCMA/8000", 254)):

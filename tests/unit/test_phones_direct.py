@@ -92,8 +92,10 @@ def test_quotes_and_emoji_in_display_name_arrive_intact(phones: PhoneHost) -> No
     agent = phones.agent("1002")
     caller = phones.caller()
     names = ['Tom "the cat" \\ O\'Neil', "客服😀"]
-    calls = [caller.dial(agent.uri, from_number=f"1390000000{i}", display_name=name)
-             for i, name in enumerate(names)]
+    calls = [
+        caller.dial(agent.uri, from_number=f"1390000000{i}", display_name=name)
+        for i, name in enumerate(names)
+    ]
     received = {agent.wait_incoming(timeout=5).info.remote_display for _ in names}
     assert received == set(names)
     for call in calls:
@@ -175,9 +177,13 @@ def test_child_ends_when_the_test_process_dies(tmp_path: Path) -> None:
         time.sleep(60)
         """
     )
-    parent = subprocess.Popen([sys.executable, "-c", script, str(tmp_path)], cwd=REPO_ROOT,
-                              stdout=subprocess.PIPE, text=True,
-                              env={**os.environ, "PYTHONPATH": str(REPO_ROOT)})
+    parent = subprocess.Popen(
+        [sys.executable, "-c", script, str(tmp_path)],
+        cwd=REPO_ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(REPO_ROOT)},
+    )
     assert parent.stdout is not None
     child = int(parent.stdout.readline())
     parent.send_signal(signal.SIGKILL)
@@ -189,3 +195,18 @@ def test_child_ends_when_the_test_process_dies(tmp_path: Path) -> None:
         time.sleep(0.05)
     os.kill(child, signal.SIGKILL)
     pytest.fail("phone host child survived its parent")
+
+
+def test_keys_pressed_long_after_answer_still_reach_the_other_side(phones: PhoneHost) -> None:
+    # The null sound device is the media clock; if pjsua closed it when idle, no RTP (and no
+    # RFC 2833 key) would leave the phone a second after answer.
+    agent = phones.agent("1001")
+    call = phones.caller().dial(agent.uri, from_number="13800138000", display_name="x")
+    call.wait_confirmed(timeout=5)
+    incoming = agent.wait_incoming(timeout=5)
+    incoming.wait_media(timeout=5)
+    call.wait_media(timeout=5)
+    time.sleep(2.5)  # idle: nobody plays or records anything
+    call.send_dtmf("5")
+    assert incoming.wait_dtmf("5", timeout=5).dtmf_received == "5"
+    call.hangup()
