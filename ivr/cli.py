@@ -22,15 +22,16 @@ def menu_files(path: Path) -> list[Path]:
 
 
 def default_prompts_dir() -> Path:
-    """The ``prompts_dir`` setting, else ``<state_dir>/prompts``."""
+    """The ``prompts_dir`` setting, else the sandbox Asterisk's sounds folder."""
     from callcenter.config import ConfigError, load_settings
 
     try:
         settings = load_settings()
     except ConfigError as exc:
         raise click.ClickException(str(exc)) from exc
-    configured = getattr(settings, "prompts_dir", None)
-    return Path(configured) if configured else settings.state_dir / "prompts"
+    from callcenter.controller.ivr_setup import prompt_folders
+
+    return prompt_folders(settings)[1]
 
 
 @click.group("menus")

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from callcenter.db.call_repository import CallRepository
 from callcenter.db.models import CallRow
-from callcenter.domain.call import Call, Disposition, TimelineEntry
+from callcenter.domain.call import Call, Disposition, TimelineEntry, Transfer
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +44,11 @@ def call_from_row(row: CallRow) -> Call:
         disposition=Disposition(row.disposition) if row.disposition else None,
         ivr_path=tuple(row.ivr_path or ()),
         timeline=timeline,
+        transfers=tuple(
+            Transfer(datetime.fromisoformat(e["at"]), e["from"], e["to"], e["kind"])
+            for e in (row.transfers or [])
+        ),
+        csat=row.csat,
     )
 
 

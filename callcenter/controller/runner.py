@@ -72,14 +72,21 @@ def build_controller(settings: Settings) -> Controller:
     )
 
 
-def _start_console(settings: Settings) -> threading.Thread:
+def _start_console(settings: Settings, controller: Controller) -> threading.Thread:
+    from callcenter.live.controller_link import LiveLink
+    from callcenter.live.notifier import LiveNotifier
     from web import create_app
-    from web.serve import serve
+    from web.live import DEFAULT_MAX_STREAMS
+    from web.serve import DEFAULT_THREADS, serve
 
-    app = create_app(settings)
+    live = LiveLink(LiveNotifier())
+    live.attach(controller)  # every changed call -> the console's live board
+    app = create_app(settings, live=live)
     thread = threading.Thread(
         target=serve,
         args=(app, settings.web_host, settings.web_port),
+        # Each open live stream (web.live) holds a waitress thread: room for them on top.
+        kwargs={"threads": DEFAULT_THREADS + DEFAULT_MAX_STREAMS},
         daemon=True,
         name="console",
     )
@@ -108,5 +115,11 @@ async def _main(controller: Controller) -> None:
 def run(settings: Settings, *, console: bool = True) -> None:
     controller = build_controller(settings)
     if console:
-        _start_console(settings)
+        _start_console(settings, controller)
+    if settings.run_worker:  # transcription jobs (recordings/worker_cli.py), in a thread
+        from recordings.worker_cli import start_background_worker
+
+        worker = start_background_worker(settings, open_database(settings.effective_database_url))
     asyncio.run(_main(controller))
+    if settings.run_worker:
+        worker.set()

@@ -28,6 +28,17 @@ class TimelineEntry:
 
 
 @dataclass(frozen=True, slots=True)
+class Transfer:
+    """The call went from one agent to another party (``to``: an extension, ``queue:NAME``
+    or a number); ``kind`` is ``blind`` or ``attended``."""
+
+    at: datetime
+    from_: str
+    to: str
+    kind: str
+
+
+@dataclass(frozen=True, slots=True)
 class Call:
     """A call; times are timezone-aware UTC datetimes taken from AMI event timestamps."""
 
@@ -44,9 +55,14 @@ class Call:
     # When the agent's leg ended; the caller may stay on (survey, transfer) after that.
     talk_ended_at: datetime | None = None
     language: str | None = None
+    # What the caller asked for in the IVR instead of an agent (a voicemail left, a callback
+    # requested); it decides the disposition of a call no agent answered.
+    requested: Disposition | None = None
     disposition: Disposition | None = None
     ivr_path: tuple[str, ...] = ()
     timeline: tuple[TimelineEntry, ...] = ()
+    transfers: tuple[Transfer, ...] = ()
+    csat: int | None = None  # the caller's satisfaction score (1-5) from the survey
     # Unique ids of this call's channels still up; the call ends when the caller's is gone.
     live_channels: frozenset[str] = field(default_factory=frozenset)
 

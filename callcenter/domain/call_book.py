@@ -13,7 +13,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from callcenter.ami import events as ev
-from callcenter.domain.call import Call, Disposition, TimelineEntry
+from callcenter.domain.call import Call, Disposition, TimelineEntry, Transfer
 
 # Dial statuses that say the far end refused or could not be reached.
 _FAILED_DIAL = frozenset({"CHANUNAVAIL", "CONGESTION", "INVALIDARGS"})
@@ -27,6 +27,8 @@ def final_disposition(call: Call, last_dial_status: str) -> Disposition:
     """How a finished call counts in the desk's statistics."""
     if call.answered_at is not None:
         return Disposition.ANSWERED
+    if call.requested is not None:
+        return call.requested
     if call.queue is not None:
         return Disposition.ABANDONED
     if last_dial_status == "BUSY":
@@ -154,13 +156,58 @@ class CallBook:
                 return self._hangup(call, event, is_caller=is_caller)
             case ev.AsyncAGIStart() if is_caller:
                 return _note(call, at, "controller", "AsyncAGI session started")
-            case ev.UserEvent() if event.user_event == "IvrStep":
-                step = event.fields.get("Step", "")
-                return replace(_note(call, at, "ivr", step), ivr_path=(*call.ivr_path, step))
+            case ev.BlindTransfer() | ev.AttendedTransfer():
+                return self._transfer(call, event)
+            case ev.UserEvent() if is_caller and event.user_event == "Csat":
+                score = event.fields.get("Score", "")
+                if score not in ("1", "2", "3", "4", "5"):
+                    return call
+                return replace(_note(call, at, "csat", score), csat=int(score))
+            case ev.UserEvent() if is_caller:
+                return self._ivr_event(call, at, event)
             case _:
                 if is_caller and not call.dialed and chan.exten not in ("", "s"):
                     return replace(call, dialed=chan.exten)
                 return call
+
+    def _ivr_event(self, call: Call, at: datetime, event: ev.UserEvent) -> Call:
+        """What the IVR reports with ``UserEvent`` on the caller's channel."""
+        fields = event.fields
+        match event.user_event:
+            case "IvrStep":
+                step = fields.get("Step", "")
+                return replace(_note(call, at, "ivr", step), ivr_path=(*call.ivr_path, step))
+            case "IvrLanguage":
+                return replace(call, language=fields.get("Language") or call.language)
+            case "IvrVoicemail":
+                call = _note(call, at, "voicemail", fields.get("Path", ""))
+                return replace(call, requested=Disposition.VOICEMAIL)
+            case "IvrCallback":
+                call = _note(call, at, "callback_request", fields.get("Number", ""))
+                return replace(call, requested=Disposition.CALLBACK)
+            case "IvrBlocked":
+                return _note(call, at, "blocked", fields.get("Number", ""))
+            case _:
+                return call
+
+    def _transfer(self, call: Call, event: ev.BlindTransfer | ev.AttendedTransfer) -> Call:
+        """An agent handed the caller on: one call, one more leg. The talk goes on with the
+        new party, so the first agent's hang-up no longer ends it."""
+        if event.result != "Success":
+            return call
+        if isinstance(event, ev.BlindTransfer):
+            kind, to = "blind", event.extension
+            if event.context == "cc-queue":
+                to = f"queue:{self._queue(to)}"
+            self._agent_channel.pop(call.linkedid, None)
+        else:
+            kind, to = "attended", ev.extension_of(event.target.channel) if event.target else ""
+            if event.target is not None:
+                self._agent_channel[call.linkedid] = event.target.uniqueid
+        source = ev.extension_of(event.chan.channel)
+        call = _note(call, event.at, "transfer", f"{kind} {source} -> {to}")
+        entry = Transfer(event.at, source, to, kind)
+        return replace(call, transfers=(*call.transfers, entry), talk_ended_at=None)
 
     def _answer(
         self,

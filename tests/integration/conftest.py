@@ -6,7 +6,8 @@ import os
 import signal
 import subprocess
 import sys
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -42,13 +43,23 @@ def info(sandbox: Sandbox) -> dict[str, Any]:
 
 
 class RunningController:
-    """`callcenter run --no-console` as a child process with its own SQLite database."""
+    """`callcenter run --no-console` as a child process with its own SQLite database.
 
-    def __init__(self, workdir: Path) -> None:
+    The desk is open unless a test says otherwise (``env``), so results do not depend on the
+    hour CI runs at.
+    """
+
+    def __init__(self, workdir: Path, env: dict[str, str] | None = None) -> None:
+        workdir.mkdir(parents=True, exist_ok=True)
         self.db_url = f"sqlite:///{workdir / 'calls.db'}"
         self.log_path = workdir / "controller.log"
         upgrade(self.db_url)
-        self.env = {**os.environ, "CALLCENTER_DATABASE_URL": self.db_url}
+        self.env = {
+            **os.environ,
+            "CALLCENTER_DATABASE_URL": self.db_url,
+            "CALLCENTER_BUSINESS_HOURS": "open",
+            **(env or {}),
+        }
         self._sessions = open_database(self.db_url)
         self.proc: subprocess.Popen[bytes] | None = None
 
@@ -88,6 +99,18 @@ class RunningController:
         assert until(ready, timeout=timeout), f"calls now: {self.calls()}\n{self.log()[-3000:]}"
         return self.calls()
 
+    def wait_path(self, steps: int, timeout: float = 20) -> list[str]:
+        """Wait until the newest call's IVR path has ``steps`` entries (the menu took a key)."""
+
+        def path() -> list[str]:
+            calls = self.calls()
+            return list(calls[0]["ivr_path"]) if calls else []
+
+        assert until(lambda: len(path()) >= steps, timeout=timeout), (
+            f"IVR path now {path()}\n{self.log()[-3000:]}"
+        )
+        return path()
+
     def calls_cli(self, *args: str) -> str:
         out = subprocess.run(
             [str(CALLCENTER), "calls", *args], env=self.env, capture_output=True, timeout=60
@@ -96,12 +119,47 @@ class RunningController:
         return out.stdout.decode("utf-8")
 
 
+def through_ivr(controller: RunningController, call: Any, *digits: str) -> list[str]:
+    """Answer the hotline's menus like a caller: one key per menu.
+
+    A key pressed while a prompt that cannot be interrupted plays (e.g. "invalid choice")
+    is not heard, as with a person on a real phone; so, like a person, press it again when
+    the menu has not reacted after a few seconds. The path tells whether it was taken.
+    """
+    call.wait_media(timeout=20)
+    path = controller.wait_path(0)
+    for digit in digits:
+        deadline = time.monotonic() + 40
+        while True:
+            call.send_dtmf(digit)
+            if until(lambda: len(controller.wait_path(0)) > len(path), timeout=4):
+                break
+            assert time.monotonic() < deadline, f"menu never took {digit!r}; path {path}"
+        path = controller.wait_path(len(path) + 1)
+    return path
+
+
 @pytest.fixture
-def controller(sandbox: Sandbox, tmp_path: Path) -> Iterator[RunningController]:
-    running = RunningController(tmp_path)
-    running.start()
-    yield running
-    running.stop()
+def start_controller(
+    sandbox: Sandbox, tmp_path: Path
+) -> Iterator[Callable[..., RunningController]]:
+    """Start a controller with extra settings: ``start_controller(CALLCENTER_X="...")``."""
+    started: list[RunningController] = []
+
+    def start(**env: str) -> RunningController:
+        running = RunningController(tmp_path / f"controller-{len(started)}", env)
+        started.append(running)
+        running.start()
+        return running
+
+    yield start
+    for running in started:
+        running.stop()
+
+
+@pytest.fixture
+def controller(start_controller: Callable[..., RunningController]) -> RunningController:
+    return start_controller()
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from typing import Any
 
 from callcenter.sandbox import Sandbox
 from callcenter.sandbox.process import until
-from tests.integration.conftest import ASTERISK, RunningController
+from tests.integration.conftest import ASTERISK, RunningController, through_ivr
 from tests.phones import PhoneHost
 from tests.phones.audio import make_tone_wav
 
@@ -44,16 +44,19 @@ def pstn(phones: PhoneHost, info: dict[str, Any]) -> Any:
 def test_answered_call_is_logged_exactly(
     controller: RunningController, phones: PhoneHost, info: dict[str, Any], tmp_path: Path
 ) -> None:
-    register_agent(phones, info, "1001", answer_delay=1.0)
+    agent = register_agent(phones, info, "1001", answer_delay=1.0)
     call = pstn(phones, info).dial(
         info["hotline"], from_number="13800138000", display_name="王小明"
     )
-    answered = call.wait_confirmed(timeout=20)
+    assert through_ivr(controller, call, "1", "3") == ["language:1", "main:3"]
+    leg = agent.wait_incoming(timeout=20)
+    answered = leg.wait_confirmed(timeout=20)
     # The caller talks for as long as this tone lasts.
     call.play_wav(make_tone_wav(tmp_path / "talk.wav", seconds=3.0))
     call.wait_playback_done(timeout=15)
     call.hangup()
     seen = call.wait_disconnected(timeout=10)
+    agent_saw = leg.wait_disconnected(timeout=10)
 
     (logged,) = controller.wait_calls(1)
     assert logged["caller_name"] == "王小明"
@@ -62,12 +65,16 @@ def test_answered_call_is_logged_exactly(
     assert logged["queue"] == "general"
     assert logged["agent"] == "1001"
     assert logged["disposition"] == "answered"
-    assert abs(logged["talk_seconds"] - (seen.disconnected_at - answered.confirmed_at)) < 1.0
+    assert logged["ivr_path"] == ["language:1", "main:3"]
+    assert logged["language"] == "zh"
+    talked = agent_saw.disconnected_at - answered.confirmed_at
+    assert abs(logged["talk_seconds"] - talked) < 1.0
     assert abs(epoch(logged["answered_at"]) - answered.confirmed_at) < 1.0
     assert abs(epoch(logged["started_at"]) - seen.created_at) < 1.0
     kinds = [step["kind"] for step in logged["timeline"]]
-    # It went through the controller (AsyncAGI) and then the queue, in that order.
-    assert kinds.index("controller") < kinds.index("queue_join") < kinds.index("answer")
+    # It went through the controller (AsyncAGI), the menu, then the queue, in that order.
+    assert kinds.index("controller") < kinds.index("ivr") < kinds.index("queue_join")
+    assert kinds.index("queue_join") < kinds.index("answer")
 
     printed = json.loads(controller.calls_cli("--json", "--limit", "5"))
     assert printed[0]["caller_name"] == "王小明" and printed[0]["id"] == logged["id"]
@@ -97,7 +104,8 @@ def test_caller_hanging_up_while_ringing_is_abandoned_with_the_right_wait(
 ) -> None:
     agent = register_agent(phones, info, "1002", auto_answer=False)
     call = pstn(phones, info).dial(info["hotline"], from_number="13900001111", display_name="李四")
-    agent.wait_incoming(timeout=15)
+    through_ivr(controller, call, "2", "3")
+    ringing = agent.wait_incoming(timeout=15)
     # The caller gives up after hearing the agent's phone ring for a moment.
     time.sleep(2.0)
     call.hangup()
@@ -107,7 +115,9 @@ def test_caller_hanging_up_while_ringing_is_abandoned_with_the_right_wait(
     assert logged["disposition"] == "abandoned"
     assert logged["answered_at"] is None and logged["agent"] is None
     assert logged["talk_seconds"] == 0
-    waited = seen.disconnected_at - seen.created_at
+    assert logged["language"] == "en"
+    # The wait counts from joining the queue, when the agent's phone starts to ring.
+    waited = seen.disconnected_at - ringing.info.created_at
     assert abs(logged["wait_seconds"] - waited) < 1.0
     assert any(step["kind"] == "agent_ring" for step in logged["timeline"])
 
@@ -115,13 +125,13 @@ def test_caller_hanging_up_while_ringing_is_abandoned_with_the_right_wait(
 def test_two_callers_at_once_are_both_logged(
     controller: RunningController, phones: PhoneHost, info: dict[str, Any]
 ) -> None:
-    register_agent(phones, info, "1003", answer_delay=0.5)
-    register_agent(phones, info, "1004", answer_delay=0.5)
+    agents = [register_agent(phones, info, ext, answer_delay=0.5) for ext in ("1003", "1004")]
     trunk = pstn(phones, info)
     first = trunk.dial(info["hotline"], from_number="13700000001", display_name='Ann "A" 😀')
+    through_ivr(controller, first, "2", "0")
     second = trunk.dial(info["direct"]["general"], from_number="13700000002", display_name="张三")
-    for call in (first, second):
-        call.wait_confirmed(timeout=20)
+    for agent in agents:  # both callers talk to an agent at the same time
+        agent.wait_incoming(timeout=20).wait_confirmed(timeout=20)
     for call in (first, second):
         call.hangup()
         call.wait_disconnected(timeout=10)
@@ -140,7 +150,7 @@ def test_asterisk_killed_mid_call_closes_the_call_as_failed_and_the_next_call_is
 ) -> None:
     agent = register_agent(phones, info, "1005")
     trunk = pstn(phones, info)
-    call = trunk.dial(info["hotline"], from_number="13600000000", display_name="王五")
+    call = trunk.dial(info["direct"]["general"], from_number="13600000000", display_name="王五")
     call.wait_confirmed(timeout=20)
     assert until(lambda: len(controller.calls()) == 1, timeout=10)
 
@@ -156,7 +166,7 @@ def test_asterisk_killed_mid_call_closes_the_call_as_failed_and_the_next_call_is
 
     agent.set_registration(True)
     agent.wait_registered(timeout=10)
-    again = trunk.dial(info["hotline"], from_number="13600000001", display_name="赵六")
+    again = trunk.dial(info["direct"]["general"], from_number="13600000001", display_name="赵六")
     again.wait_confirmed(timeout=20)
     again.hangup()
     again.wait_disconnected(timeout=10)

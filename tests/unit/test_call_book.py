@@ -201,3 +201,26 @@ def test_names_escaped_by_ami_and_sip_come_back_as_the_caller_sent_them() -> Non
     book = CallBook()
     changed = feed(book, msg("Newchannel", 0, caller(cname=raw)))
     assert changed[0].caller_name == 'Ann "A" \\ 😀'
+
+
+def test_ivr_language_voicemail_and_callback_requests_shape_the_call() -> None:
+    book = CallBook()
+    feed(
+        book,
+        msg("Newchannel", 0, caller()),
+        msg("UserEvent", 1, caller(), UserEvent="IvrLanguage", Language="en"),
+        msg("UserEvent", 2, caller(), UserEvent="IvrVoicemail", Path="/vm/1.wav"),
+    )
+    (voicemail,) = feed(book, msg("Hangup", 30, caller(), Cause="16"))
+    assert voicemail.language == "en"
+    assert voicemail.disposition is Disposition.VOICEMAIL
+    assert voicemail.timeline[-2].detail == "/vm/1.wav"
+
+    book = CallBook()
+    feed(
+        book,
+        msg("Newchannel", 0, caller()),
+        msg("UserEvent", 1, caller(), UserEvent="IvrCallback", Number="13800138000"),
+    )
+    (callback,) = feed(book, msg("Hangup", 5, caller(), Cause="16"))
+    assert callback.disposition is Disposition.CALLBACK
