@@ -80,18 +80,27 @@ def run_command(no_console: bool) -> None:
 
 
 def _attach() -> None:
+    from callcenter.agents.cli import agent, agents_command, transfer_command
     from callcenter.db.cli import db
     from callcenter.sandbox.cli import sandbox
+    from callcenter.ticketing.cli_registers import tickets  # with the register commands
     from callcenter.users_cli import user
     from ivr.cli import menus, prompts
     from recordings.cli import transcribe_command
+    from recordings.worker_cli import recordings_group, worker_command
 
     main.add_command(sandbox)
+    main.add_command(agent)
+    main.add_command(agents_command)
+    main.add_command(transfer_command)
     main.add_command(menus)
     main.add_command(prompts)
     main.add_command(transcribe_command)
+    main.add_command(worker_command)
+    main.add_command(recordings_group)
     main.add_command(db)
     main.add_command(user)
+    main.add_command(tickets)
 
 
 _attach()

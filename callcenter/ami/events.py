@@ -175,6 +175,77 @@ class UserEvent(ChannelEvent):
 
 
 @dataclass(frozen=True, slots=True)
+class QueueMemberEvent(Event):
+    """A queue member's status (``QueueMember*`` events); no channel: it is about the agent."""
+
+    queue: str
+    interface: str
+    member_name: str
+    status: int  # Asterisk device state: 1 not in use, 2 in use, 5 unavailable, 6 ringing...
+    paused: bool
+    paused_reason: str
+    in_call: bool
+    penalty: int
+    last_call: int  # epoch seconds of the end of the member's last call, 0 if none
+    login_time: int
+    wrapup_time: int
+
+    @property
+    def extension(self) -> str:
+        return extension_of(self.interface or self.member_name)
+
+
+@dataclass(frozen=True, slots=True)
+class QueueMemberAdded(QueueMemberEvent):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class QueueMemberRemoved(QueueMemberEvent):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class QueueMemberStatus(QueueMemberEvent):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class QueueMemberPause(QueueMemberEvent):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceStateChange(Event):
+    """``Device: PJSIP/1001``, ``State: NOT_INUSE | INUSE | RINGING | UNAVAILABLE | ...``."""
+
+    device: str
+    state: str
+
+
+@dataclass(frozen=True, slots=True)
+class BlindTransfer(ChannelEvent):
+    """``chan`` is the transferer (the agent's leg, the call's linkedid)."""
+
+    transferee: ChannelInfo | None
+    context: str
+    extension: str
+    result: str
+    is_external: bool
+
+
+@dataclass(frozen=True, slots=True)
+class AttendedTransfer(ChannelEvent):
+    """``chan`` is the original transferer's leg; ``target`` the party the call went to."""
+
+    second: ChannelInfo | None
+    target: ChannelInfo | None
+    transferee: ChannelInfo | None
+    dest_type: str
+    result: str
+
+
+@dataclass(frozen=True, slots=True)
 class FullyBooted(Event):
     pass
 
@@ -277,6 +348,63 @@ def _user_fields(msg: Message) -> dict[str, str]:
     return {k: v for k, v in msg.headers if k.lower() not in skip}
 
 
+_QUEUE_MEMBER_EVENTS: dict[str, type[QueueMemberEvent]] = {
+    "QueueMemberAdded": QueueMemberAdded,
+    "QueueMemberRemoved": QueueMemberRemoved,
+    "QueueMemberStatus": QueueMemberStatus,
+    "QueueMemberPause": QueueMemberPause,
+    "QueueMember": QueueMemberStatus,  # the items of a QueueStatus list
+}
+
+
+def _queue_member(cls: type[QueueMemberEvent], msg: Message, at: datetime) -> QueueMemberEvent:
+    return cls(
+        at,
+        msg.get("Queue") or "",
+        msg.get("Interface") or msg.get("Location") or "",
+        msg.get("MemberName") or msg.get("Name") or "",
+        _int(msg.get("Status")),
+        msg.get("Paused") == "1",
+        # Asterisk 22 says PausedReason; older versions said Reason on QueueMemberPause.
+        msg.get("PausedReason") or msg.get("Reason") or "",
+        msg.get("InCall") == "1",
+        _int(msg.get("Penalty")),
+        _int(msg.get("LastCall")),
+        _int(msg.get("LoginTime")),
+        _int(msg.get("Wrapuptime")),
+    )
+
+
+def _transfer(name: str, msg: Message, at: datetime) -> Event:
+    """Transfer events name their channels with prefixes; the call is the transferer's."""
+    result = msg.get("Result") or ""
+    if name == "BlindTransfer":
+        transferer = _channel(msg, "Transferer")
+        if transferer is None:
+            return RawEvent(at, name, msg)
+        return BlindTransfer(
+            at,
+            transferer,
+            _channel(msg, "Transferee"),
+            msg.get("Context") or "",
+            msg.get("Extension") or "",
+            result,
+            msg.get("IsExternal") == "Yes",
+        )
+    original = _channel(msg, "OrigTransferer")
+    if original is None:
+        return RawEvent(at, name, msg)
+    return AttendedTransfer(
+        at,
+        original,
+        _channel(msg, "SecondTransferer"),
+        _channel(msg, "TransferTarget"),
+        _channel(msg, "Transferee"),
+        msg.get("DestType") or "",
+        result,
+    )
+
+
 def event_from_message(msg: Message, *, now: Callable[[], datetime] | None = None) -> Event:
     """Build the typed event for one AMI event message (``RawEvent`` when not modelled)."""
     name = msg.get("Event") or ""
@@ -285,6 +413,12 @@ def event_from_message(msg: Message, *, now: Callable[[], datetime] | None = Non
         return FullyBooted(at)
     if name == "Shutdown":
         return Shutdown(at)
+    if name in _QUEUE_MEMBER_EVENTS:
+        return _queue_member(_QUEUE_MEMBER_EVENTS[name], msg, at)
+    if name == "DeviceStateChange":
+        return DeviceStateChange(at, msg.get("Device") or "", msg.get("State") or "")
+    if name in ("BlindTransfer", "AttendedTransfer"):
+        return _transfer(name, msg, at)
     chan = _channel(msg)
     if chan is None:
         return RawEvent(at, name, msg)

@@ -120,6 +120,10 @@ class AmiParser:
         end = data.rfind(_TERMINATOR)
         if end < 0:
             return self._keep(data)
+        # A message followed by blank lines (MixMonitor's TestEvent ends in three CRLFs):
+        # the terminator is the first CRLF pair of the run; the rest are blank lines.
+        while end >= 2 and data[end - 2 : end] == b"\r\n":
+            end -= 2
         end += 4
         if end < len(data):
             self._keep(data[end:])

@@ -9,16 +9,20 @@ from callcenter.controller.features import Feature
 
 
 def build_features(settings: Settings, sessions: sessionmaker[Session]) -> list[Feature]:
+    from callcenter.agents.feature import AgentsFeature
     from callcenter.controller.ivr_setup import build_ivr
-
-    features: list[Feature] = [build_ivr(settings)]
+    from callcenter.ticketing.call_intake import ticket_status
+    from callcenter.ticketing.feature import TicketsFeature
     from recordings.feature import RecordingFeature
 
-    features.append(RecordingFeature.from_settings(settings, sessions))
-    from callcenter.agents.feature import AgentsFeature
+    def lookup_ticket(number: str) -> str | None:
+        # One indexed read by primary key: quick enough to run on the event loop.
+        with sessions() as session:
+            return ticket_status(session, number)
 
-    features.append(AgentsFeature(settings=settings, sessions=sessions))
-    # Each feature package adds itself here, e.g.:
-    #   from callcenter.agents.feature import AgentsFeature
-    #   features.append(AgentsFeature(settings=settings, sessions=sessions))
-    return features
+    return [
+        build_ivr(settings, lookup_ticket=lookup_ticket),
+        RecordingFeature.from_settings(settings, sessions),
+        AgentsFeature(settings=settings, sessions=sessions),
+        TicketsFeature(settings=settings, sessions=sessions),
+    ]

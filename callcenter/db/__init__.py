@@ -4,6 +4,10 @@ Start-up code calls ``open_database(url)`` (checks the schema, returns a session
 and works in ``session_scope(factory)`` blocks; ``callcenter db upgrade`` migrates.
 """
 
+from callcenter.db import (
+    agent_models,  # noqa: F401  (registers the agent tables)
+    ticket_models,  # noqa: F401  (registers the ticket tables)
+)
 from callcenter.db.engine import (
     DatabaseError,
     DatabaseUnreachableError,
@@ -15,6 +19,7 @@ from callcenter.db.engine import (
     session_scope,
 )
 from callcenter.db.models import ApiTokenRow, Base, CallRow, Role, UserRow
+from callcenter.db.recording_models import RecordingRow, TranscriptionJobRow
 
 __all__ = [
     "ApiTokenRow",
@@ -22,8 +27,10 @@ __all__ = [
     "CallRow",
     "DatabaseError",
     "DatabaseUnreachableError",
+    "RecordingRow",
     "Role",
     "SchemaNotCurrentError",
+    "TranscriptionJobRow",
     "UserRow",
     "display_url",
     "make_engine",

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from callcenter.db.base import as_utc, utcnow
 from callcenter.db.models import CallRow
-from callcenter.domain.call import Call, TimelineEntry
+from callcenter.domain.call import Call, TimelineEntry, Transfer
 
 # Columns save() writes; the rest (recording, transcript, ticket_id, created_at)
 # are filled by other parts of the system and kept when a call is saved again.
@@ -35,6 +35,8 @@ _CALL_COLUMNS = (
     "ivr_path",
     "timeline",
     "language",
+    "transfers",
+    "csat",
 )
 
 
@@ -44,6 +46,10 @@ def _iso(value: datetime | None) -> str | None:
 
 def timeline_to_json(entries: tuple[TimelineEntry, ...]) -> list[dict[str, Any]]:
     return [{"at": _iso(e.at), "kind": e.kind, "detail": e.detail} for e in entries]
+
+
+def transfers_to_json(transfers: tuple[Transfer, ...]) -> list[dict[str, Any]]:
+    return [{"from": t.from_, "to": t.to, "kind": t.kind, "at": _iso(t.at)} for t in transfers]
 
 
 def call_values(call: Call) -> dict[str, Any]:
@@ -64,6 +70,8 @@ def call_values(call: Call) -> dict[str, Any]:
         "ivr_path": list(call.ivr_path),
         "timeline": timeline_to_json(call.timeline),
         "language": call.language,
+        "transfers": transfers_to_json(call.transfers),
+        "csat": call.csat,
     }
 
 
@@ -140,7 +148,9 @@ class CallRepository:
     def set_transcript(
         self, call_id: int, text: str | None, *, language: str | None = None
     ) -> CallRow | None:
-        return self._set(call_id, transcript=text, language=language)
+        # The call's language comes from the IVR; only an explicit one replaces it.
+        extra = {"language": language} if language else {}
+        return self._set(call_id, transcript=text, **extra)
 
     def set_ticket(self, call_id: int, ticket_id: int | None) -> CallRow | None:
         return self._set(call_id, ticket_id=ticket_id)
@@ -177,4 +187,12 @@ def call_to_dict(row: CallRow) -> dict[str, Any]:
         "transcript": row.transcript,
         "ticket": row.ticket_id,
         "timeline": [dict(entry) for entry in (row.timeline or [])],
+        # Recordings (recordings/): why the call could not be recorded, naming the path;
+        # keywords heard (who, when); the transcript's segments (speaker, times, text).
+        "recording_error": row.recording_error,
+        "keyword_flags": list(row.keyword_flags or []),
+        "transcript_segments": list(row.transcript_segments or []),
+        # Agents (callcenter/agents/): transfers between agents, the survey's score (1-5).
+        "transfers": [dict(entry) for entry in (row.transfers or [])],
+        "csat": row.csat,
     }

@@ -82,6 +82,14 @@ class CallRow(Base):
     transcript: Mapped[str | None] = mapped_column(UnicodeText)
     ticket_id: Mapped[int | None] = mapped_column(Integer)  # a foreign key once tickets exist
     language: Mapped[str | None] = mapped_column(String(16))
+    # Migration 0002 (agents): [{"from", "to", "kind", "at"}, ...] and the survey's 1-5.
+    transfers: Mapped[list[dict[str, Any]] | None] = mapped_column(JsonType)
+    csat: Mapped[int | None] = mapped_column(Integer)
+    # Migration 0003 (recordings): why the call could not be recorded (names the path),
+    # keyword flags for supervisors and the transcript's segments (speaker, times, text).
+    recording_error: Mapped[str | None] = mapped_column(UnicodeText)
+    keyword_flags: Mapped[list[dict[str, Any]] | None] = mapped_column(JsonType)
+    transcript_segments: Mapped[list[dict[str, Any]] | None] = mapped_column(JsonType)
     created_at: Mapped[datetime] = mapped_column(
         UTCDateTime, default=utcnow, server_default=func.now()
     )

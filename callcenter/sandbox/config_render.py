@@ -19,6 +19,8 @@ TEMPLATE_SUFFIX = ".j2"
 def render_context(
     settings: Settings, secrets: SandboxSecrets, dirs: dict[str, str]
 ) -> dict[str, Any]:
+    from callcenter.agents.dialplan import render_context as agents_context
+
     agents = [
         {"extension": ext, "password": secrets.agent_passwords[ext]}
         for ext in settings.agent_extensions
@@ -43,6 +45,7 @@ def render_context(
         "heartbeat_max_age": settings.controller_heartbeat_max_age,
         "ivr_watchdog_seconds": settings.ivr_watchdog_seconds,
         "tone_zone": settings.tone_zone,
+        **agents_context(settings, dirs),
     }
 
 

@@ -66,6 +66,7 @@ class Sandbox:
                 if changed:
                     self.progress(f"{', '.join(sorted(changed))} changed: reloading Asterisk")
                     self._check(process.rx("core reload"), "core reload")
+                self._after_up()
                 return self.status()
             self._check_ports_free()
             pid = process.start()
@@ -74,6 +75,7 @@ class Sandbox:
                 pid, ami=(self.settings.bind_host, self.settings.ami_port), timeout=START_TIMEOUT
             )
             self._check_modules(process, inst)
+            self._after_up()
             return self.status()
 
     def down(self) -> None:
@@ -169,6 +171,12 @@ class Sandbox:
             inst.host_path(inst.dirs[key]).mkdir(parents=True, exist_ok=True)
         files = render_all(render_context(self.settings, secrets, inst.dirs))
         return write_config(etc, files)
+
+    def _after_up(self) -> None:
+        """Agents logged in, added endpoints, survey prompts (callcenter/agents/provision.py)."""
+        from callcenter.agents.provision import after_sandbox_up
+
+        after_sandbox_up(self)
 
     def _check_ports_free(self) -> None:
         host, s = self.settings.bind_host, self.settings

@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -119,23 +120,29 @@ class RunningController:
         return out.stdout.decode("utf-8")
 
 
+def _menu_took(controller: RunningController, digit: str, seen: int) -> bool:
+    return any(step.endswith(f":{digit}") for step in controller.wait_path(0)[seen:])
+
+
 def through_ivr(controller: RunningController, call: Any, *digits: str) -> list[str]:
     """Answer the hotline's menus like a caller: one key per menu.
 
     A key pressed while a prompt that cannot be interrupted plays (e.g. "invalid choice")
     is not heard, as with a person on a real phone; so, like a person, press it again when
-    the menu has not reacted after a few seconds. The path tells whether it was taken.
+    the menu has not reacted after a few seconds. The path (``<menu>:<key>``) tells when a
+    menu took the key.
     """
     call.wait_media(timeout=20)
     path = controller.wait_path(0)
     for digit in digits:
         deadline = time.monotonic() + 40
-        while True:
+        took_it = partial(_menu_took, controller, digit, len(path))
+        while not call.info.ended:
             call.send_dtmf(digit)
-            if until(lambda: len(controller.wait_path(0)) > len(path), timeout=4):
+            if until(took_it, timeout=4):
                 break
             assert time.monotonic() < deadline, f"menu never took {digit!r}; path {path}"
-        path = controller.wait_path(len(path) + 1)
+        path = controller.wait_path(0)
     return path
 
 

@@ -155,7 +155,8 @@ def test_call_to_dict_follows_the_calls_json_contract(sessions: sessionmaker[Ses
         "id", "linkedid", "caller_number", "caller_name", "dialed",
         "started_at", "answered_at", "ended_at", "wait_seconds", "talk_seconds",
         "disposition", "queue", "agent", "ivr_path", "language", "recording", "transcript",
-        "ticket", "timeline",
+        "ticket", "timeline", "recording_error", "keyword_flags", "transcript_segments",
+        "transfers", "csat",
     ]  # fmt: skip
     assert data["id"] == call_id
     assert data["caller_name"] == NAME

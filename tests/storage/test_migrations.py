@@ -19,6 +19,7 @@ from callcenter.db.engine import (
 )
 from callcenter.db.migrate import current_revision, head_revision, is_up_to_date, upgrade
 from callcenter.db.models import Base
+from callcenter.db.search_schema import include_name
 
 
 def test_upgrade_twice_is_idempotent(empty_db_url: str) -> None:
@@ -71,7 +72,8 @@ def test_the_migrated_schema_matches_the_models(db_url: str) -> None:
     engine = make_engine(db_url)
     try:
         with engine.connect() as conn:
-            context = MigrationContext.configure(conn, opts={"compare_type": True})
+            opts = {"compare_type": True, "include_name": include_name}
+            context = MigrationContext.configure(conn, opts=opts)
             assert compare_metadata(context, Base.metadata) == []
             indexes = {i["name"] for i in inspect(conn).get_indexes("calls")}
     finally:

@@ -224,3 +224,50 @@ def test_ivr_language_voicemail_and_callback_requests_shape_the_call() -> None:
     )
     (callback,) = feed(book, msg("Hangup", 5, caller(), Cause="16"))
     assert callback.disposition is Disposition.CALLBACK
+
+
+def test_a_blind_transfer_keeps_one_call_with_the_transfer_and_the_talk_goes_on() -> None:
+    book = CallBook({"general_queue": "general"})
+    connect = {"Queue": "general_queue", "Interface": "PJSIP/1001", "MemberName": "1001"}
+    blind = {"Result": "Success", "IsExternal": "No", "Context": "agents", "Extension": "1002"}
+    feed(
+        book,
+        msg("Newchannel", 0, caller()),
+        msg("AgentConnect", 5, caller(), agent("Dest"), **connect),
+        msg("BlindTransfer", 20, agent("Transferer"), chan(CALLER, "1.1", "1.1", "Transferee"),
+            **blind),
+        msg("Hangup", 21, agent(), Cause="16"),
+    )  # fmt: skip
+    (done,) = feed(book, msg("Hangup", 60, caller(), Cause="16"))
+    assert [(t.from_, t.to, t.kind) for t in done.transfers] == [("1001", "1002", "blind")]
+    assert done.agent == "1001" and done.talk_seconds == 55
+
+
+def test_an_attended_transfer_and_a_transfer_to_a_queue_are_named() -> None:
+    book = CallBook({"general_queue": "general"})
+    target = chan("Local/1003@agents-00000001;1", "1.5", "1.1")
+    feed(
+        book,
+        msg("Newchannel", 0, caller()),
+        msg("AttendedTransfer", 9, agent("OrigTransferer"), agent("SecondTransferer"),
+            [("TransferTarget" + k, v) for k, v in target], Result="Success", DestType="Bridge"),
+        msg("BlindTransfer", 30, agent("Transferer"), Result="Success", Context="cc-queue",
+            Extension="general_queue"),
+        msg("BlindTransfer", 31, agent("Transferer"), Result="Fail", Context="agents",
+            Extension="1009"),
+    )  # fmt: skip
+    (done,) = feed(book, msg("Hangup", 60, caller(), Cause="16"))
+    assert [(t.to, t.kind) for t in done.transfers] == [("1003", "attended"),
+                                                        ("queue:general", "blind")]  # fmt: skip
+
+
+def test_the_survey_score_is_stored_as_csat() -> None:
+    book = CallBook()
+    feed(
+        book,
+        msg("Newchannel", 0, caller()),
+        msg("UserEvent", 30, caller(), UserEvent="Csat", Score="4"),
+        msg("UserEvent", 31, caller(), UserEvent="Csat", Score="9"),  # not a score: ignored
+    )
+    (done,) = feed(book, msg("Hangup", 40, caller(), Cause="16"))
+    assert done.csat == 4

@@ -76,21 +76,23 @@ def test_every_agent_has_endpoint_auth_and_queue_membership(
     for ext in settings.agent_extensions:
         endpoint = section(files["pjsip.conf"], ext)
         assert "type = auth" in endpoint and "context = agents" in endpoint
-        assert f"member => PJSIP/{ext},0,{ext},PJSIP/{ext}" in files["queues.conf"]
+        # Members are dynamic (agents log in and out); `sandbox up` logs these in.
+        assert f"Goto(cc-agent-dial,{ext},1)" in section(files["extensions.conf"], "agents")
+    assert "persistentmembers = yes" in files["queues.conf"]
 
 
 def test_queue_general_gets_an_app_queue_name_that_is_not_the_settings_section(
     files: dict[str, str],
 ) -> None:
     assert "[general_queue](queue-defaults)" in files["queues.conf"]
-    assert "Queue(general_queue,r,,,300)" in files["extensions.conf"]
+    assert "Queue(general_queue,rtc,,,300)" in section(files["extensions.conf"], "cc-queue")
 
 
 def test_hotline_fails_open_to_the_queue(files: dict[str, str]) -> None:
     dialplan = section(files["extensions.conf"], "callcenter-services")
     assert "exten => 8000,1," in dialplan
     assert "GLOBAL(CC_HEARTBEAT)" in dialplan
-    assert dialplan.index("AGI(agi:async)") < dialplan.index("(queue),Queue(")
+    assert dialplan.index("AGI(agi:async)") < dialplan.index("(queue),Goto(cc-queue,")
     assert "exten => 8001,1," in dialplan
     assert "include => callcenter-services" in section(files["extensions.conf"], "from-pstn")
 

@@ -10,8 +10,12 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy.engine import Connection
 
-from callcenter.db import models  # noqa: F401  (registers the tables on the metadata)
+from callcenter.db import (
+    models,  # noqa: F401  (registers the tables on the metadata)
+    recording_models,  # noqa: F401
+)
 from callcenter.db.base import Base
+from callcenter.db.search_schema import include_name
 
 config = context.config
 target_metadata = Base.metadata
@@ -23,6 +27,7 @@ def _configure(connection: Connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",  # SQLite cannot ALTER much
         compare_type=True,
+        include_name=include_name,  # the search indexes are not in the models
     )
     with context.begin_transaction():
         context.run_migrations()
