@@ -3,7 +3,7 @@ SHELL := /bin/bash
 VENV := .venv
 BIN := $(VENV)/bin
 # The typed core: the AMI protocol, the domain, the IVR engine, the ticket rules.
-STRICT := callcenter/ami callcenter/domain callcenter/tickets ivr recordings
+STRICT := callcenter/ami callcenter/domain callcenter/tickets callcenter/ticketing callcenter/agents ivr recordings
 
 .PHONY: help deps lint typecheck test test-unit test-integration demo bench clean
 
@@ -31,6 +31,7 @@ demo: deps
 bench: deps
 	$(BIN)/python bench/ami_parse.py
 	$(BIN)/python bench/transcribe.py
+	$(BIN)/python bench/tickets.py --tickets 100000
 
 clean:
 	rm -rf .pytest_cache .mypy_cache .ruff_cache test-artifacts
