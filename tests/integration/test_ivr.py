@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import subprocess
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -10,7 +11,7 @@ from typing import Any
 
 from callcenter.sandbox import Sandbox
 from callcenter.sandbox.process import until
-from tests.integration.conftest import ASTERISK, RunningController, through_ivr
+from tests.integration.conftest import ASTERISK, CALLCENTER, RunningController, through_ivr
 from tests.integration.test_call_log import pstn, register_agent
 from tests.phones import PhoneHost
 from tests.phones.audio import make_tone_wav
@@ -83,11 +84,36 @@ def test_hanging_up_mid_prompt_keeps_the_path_and_disturbs_nothing(
 def test_ticket_status_lookup_reads_the_number_keyed(
     controller: RunningController, phones: PhoneHost, info: dict[str, Any]
 ) -> None:
+    made = subprocess.run(
+        [
+            str(CALLCENTER),
+            "tickets",
+            "create",
+            "--json",
+            "-d",
+            "空调不制冷",
+            "--contact",
+            "13811117777",
+            "--category",
+            "repair",
+            "--assignee",
+            "1001",
+        ],
+        env=controller.env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    number = json.loads(made.stdout)["number"]
     call = pstn(phones, info).dial(info["hotline"], from_number="13811117777", display_name="查")
     through_ivr(controller, call, "1", "4")
-    call.send_dtmf("202611240001#")
+    call.send_dtmf(number.replace("-", "") + "#")
     path = controller.wait_path(4)
-    assert path[2:4] == ["ticket:202611240001", "ticket_status:not_found"]
+    assert path[2:4] == [f"ticket:{number}", "ticket_status:assigned"]
+    through_ivr(controller, call, "4")  # back at the main menu: a number that does not exist
+    call.send_dtmf("209901010001#")
+    assert controller.wait_path(7)[5:7] == ["ticket:20990101-0001", "ticket_status:not_found"]
     call.hangup()
 
 
