@@ -15,6 +15,26 @@ from tests.phones.audio import make_tone_wav
 CALLCENTER = Path(sys.executable).with_name("callcenter")
 
 
+def newest_path() -> list[str]:
+    out = subprocess.run([str(CALLCENTER), "calls", "--json", "--limit", "1"],
+                         capture_output=True, text=True, check=True).stdout
+    calls = json.loads(out)
+    return list(calls[0]["ivr_path"]) if calls else []
+
+
+def press(call: object, digit: str, before: int) -> None:
+    """Press a key until the menu takes it (a key during a fixed prompt is not heard)."""
+    deadline = time.monotonic() + 40
+    while time.monotonic() < deadline:
+        call.send_dtmf(digit)  # type: ignore[attr-defined]
+        until = time.monotonic() + 4
+        while time.monotonic() < until:
+            if len(newest_path()) > before:
+                return
+            time.sleep(0.2)
+    raise SystemExit(f"demo: the menu did not take key {digit}")
+
+
 def main() -> None:
     info = json.loads(
         subprocess.run([str(CALLCENTER), "sandbox", "info", "--json"], check=True,
@@ -32,7 +52,11 @@ def main() -> None:
             print(f"demo: {name} ({number}) calls the hotline {info['hotline']} ...", flush=True)
             call = trunk.dial(info["hotline"], from_number=number.replace(" ", ""),
                               display_name=name)
-            call.wait_confirmed(timeout=30)
+            call.wait_media(timeout=30)
+            language = "1" if name == "王小明" else "2"
+            press(call, language, 0)  # the language menu
+            press(call, "3", 1)  # the main menu: inquiries
+            agent.wait_incoming(timeout=30).wait_confirmed(timeout=30)
             call.play_wav(talk)
             call.wait_playback_done(timeout=30)
             call.hangup()

@@ -10,7 +10,13 @@
 * Chinese and English through Flask-Babel (``web.i18n``).
 
 Blueprints: ``auth`` (login/logout), ``calls`` (the call log), ``api`` (``/api/v1``),
-``i18n`` (the language switch). New areas (board, tickets, reports) add a blueprint each.
+``i18n`` (the language switch), ``live`` (``/live/stream``, server-sent events), ``board``
+(the supervisor's live board), ``reports``, ``admin`` (users, API tokens), ``metrics``
+(``/metrics`` for Prometheus). New areas add a blueprint each.
+
+``live`` is the link to a controller running in the same process (``callcenter run``
+passes one); without it the console still works, and the board shows the open calls of the
+database.
 """
 
 from __future__ import annotations
@@ -23,12 +29,16 @@ from flask_login import login_required
 
 from callcenter.config import Settings, load_settings
 from callcenter.db.engine import open_database
-from web import api, calls
+from callcenter.live.controller_link import LiveLink
+from web import admin, api, board, calls, metrics, reports
+from web.api import tickets as api_tickets
 from web.auth import init_auth
+from web.converters import DatabaseIntConverter
 from web.database import init_database
 from web.errors import init_errors
 from web.extensions import csrf
 from web.i18n import init_i18n
+from web.live import init_live
 from web.login_throttle import LoginThrottle
 from web.secret_key import load_or_create_secret_key
 from web.security import init_security
@@ -37,7 +47,10 @@ SESSION_LIFETIME = timedelta(hours=8)  # one shift
 
 
 def create_app(
-    settings: Settings | None = None, *, test_config: dict[str, Any] | None = None
+    settings: Settings | None = None,
+    *,
+    test_config: dict[str, Any] | None = None,
+    live: LiveLink | None = None,
 ) -> Flask:
     """The console application for ``settings`` (loaded from the environment if ``None``).
 
@@ -48,6 +61,7 @@ def create_app(
     settings = settings or load_settings()
     overrides = dict(test_config or {})
     app = Flask(__name__)
+    app.url_map.converters["int"] = DatabaseIntConverter  # before any route is added
     app.config.from_mapping(
         SESSION_COOKIE_NAME="callcenter_session",
         SESSION_COOKIE_HTTPONLY=True,
@@ -59,6 +73,8 @@ def create_app(
         CALLS_REFRESH_MS=5000,
         TIMEZONE=settings.timezone,
         DATABASE_URL=settings.effective_database_url,
+        QUEUES=list(settings.queues),
+        SERVICE_LEVEL_SECONDS=settings.service_level_seconds,
     )
     throttle: LoginThrottle | None = overrides.pop("LOGIN_THROTTLE", None)
     app.config.from_mapping(overrides)
@@ -73,8 +89,16 @@ def create_app(
     init_auth(app, throttle=throttle)
     init_errors(app)
 
+    init_live(app, live)
+
     app.register_blueprint(calls.bp)
+    app.register_blueprint(board.bp)
+    app.register_blueprint(reports.bp)
+    app.register_blueprint(admin.bp)
+    app.register_blueprint(metrics.bp)
     app.register_blueprint(api.bp)
     csrf.exempt(api.bp)  # bearer tokens are not sent by browsers on their own; see web.api
+    api_tickets.init_app(app, settings)  # /api/v1/tickets, complaints, visits, reports
+    csrf.exempt(metrics.bp)  # GET only, bearer token
     app.add_url_rule("/", "index", login_required(calls.index_redirect))
     return app

@@ -98,6 +98,13 @@ def role_required(*roles: str) -> Callable[[F], F]:
     return decorate
 
 
+def home_url(user: Any) -> str:
+    """Where a user starts: supervisors and admins on the live board, agents on the calls."""
+    if user.has_role("supervisor", "admin"):
+        return url_for("board.index")
+    return url_for("calls.index")
+
+
 def _throttle() -> LoginThrottle:
     throttle: LoginThrottle = current_app.extensions[THROTTLE_KEY]
     return throttle
@@ -117,7 +124,7 @@ def _refused_message(retry_after: int) -> str:
 @bp.route("/login", methods=["GET", "POST"])
 def login() -> ResponseReturnValue:
     if request.method == "GET" and current_user.is_authenticated:
-        return redirect(safe_next_url(request.args.get("next")) or url_for("calls.index"))
+        return redirect(safe_next_url(request.args.get("next")) or home_url(current_user))
     form = LoginForm()
     if request.method == "GET":
         form.next.data = safe_next_url(request.args.get("next")) or ""
@@ -157,7 +164,7 @@ def login() -> ResponseReturnValue:
     login_user(ConsoleUser.from_row(row))
     session.permanent = True
     session[LOGIN_AT_KEY] = int(time.time())
-    return redirect(safe_next_url(form.next.data) or url_for("calls.index"))
+    return redirect(safe_next_url(form.next.data) or home_url(current_user))
 
 
 @bp.post("/logout")

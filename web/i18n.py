@@ -26,6 +26,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import Babel, format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
 
+from web.call_view import format_duration
 from web.security import safe_next_url
 
 # Locale code -> the name shown in the language switch (each in its own language).
@@ -63,6 +64,9 @@ TIMELINE_LABELS = {
     "hangup": _l("Hung up"),
     "lost": _l("Lost"),
 }
+
+# Who speaks in a transcript segment (recordings/transcriber.py: caller or agent).
+SPEAKER_LABELS = {"caller": _l("Caller"), "agent": _l("Agent")}
 
 bp = Blueprint("i18n", __name__)
 
@@ -113,6 +117,11 @@ def role_label(role: str) -> str:
     return str(label) if label is not None else role
 
 
+def speaker_label(speaker: str) -> str:
+    label = SPEAKER_LABELS.get(speaker)
+    return str(label) if label is not None else speaker
+
+
 def timeline_label(kind: str) -> str:
     label = TIMELINE_LABELS.get(kind)
     return str(label) if label is not None else kind
@@ -138,9 +147,11 @@ def init_i18n(app: Flask, *, timezone: str) -> None:
         language_tag=current_language_tag,
         locale_code=current_locale_code,
         role_label=role_label,
+        format_seconds=format_duration,
     )
     app.jinja_env.filters.update(
         local_time=local_time,
         disposition_label=disposition_label,
         timeline_label=timeline_label,
+        speaker_label=speaker_label,
     )

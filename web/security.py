@@ -13,6 +13,7 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "script-src 'self'",
         "style-src 'self'",
         "img-src 'self' data:",
+        "media-src 'self'",  # the call recordings' audio player
         "font-src 'self'",
         "connect-src 'self'",
         "form-action 'self'",

@@ -9,16 +9,18 @@ from __future__ import annotations
 import builtins
 import hashlib
 import secrets
+from datetime import timedelta
 from functools import cache
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from callcenter.db.base import utcnow
+from callcenter.db.base import as_utc, utcnow
 from callcenter.db.models import ApiTokenRow, Role, UserRow
 
 PASSWORD_METHOD = "scrypt"
+TOKEN_USE_PRECISION = timedelta(minutes=1)  # how exactly "last used" of a token is kept
 
 
 class DuplicateUserError(ValueError):
@@ -148,8 +150,12 @@ class ApiTokenRepository:
         row = self.session.scalars(query).first()
         if row is None or not row.user.active:
             return None
-        row.last_used_at = utcnow()
-        self.session.flush()
+        # Recorded at most once a minute: a script polling the API must not turn every
+        # read into a database write.
+        now = utcnow()
+        if row.last_used_at is None or now - as_utc(row.last_used_at) >= TOKEN_USE_PRECISION:
+            row.last_used_at = now
+            self.session.flush()
         return row.user
 
     def for_user(self, user: UserRow) -> list[ApiTokenRow]:

@@ -23,6 +23,17 @@ def _note(call: Call, at: datetime, kind: str, detail: str = "") -> Call:
     return replace(call, timeline=(*call.timeline, TimelineEntry(at, kind, detail)))
 
 
+def _attended_target(event: ev.AttendedTransfer) -> str:
+    """Who the caller was handed to. When Asterisk merges the consultation bridge into the
+    caller's (DestType Bridge) it names no TransferTarget; then the transferer's second
+    leg is connected to that party."""
+    if event.target is not None:
+        return ev.extension_of(event.target.channel)
+    if event.second is not None:
+        return event.second.connected_number or ev.extension_of(event.second.channel)
+    return ""
+
+
 def final_disposition(call: Call, last_dial_status: str) -> Disposition:
     """How a finished call counts in the desk's statistics."""
     if call.answered_at is not None:
@@ -201,7 +212,7 @@ class CallBook:
                 to = f"queue:{self._queue(to)}"
             self._agent_channel.pop(call.linkedid, None)
         else:
-            kind, to = "attended", ev.extension_of(event.target.channel) if event.target else ""
+            kind, to = "attended", _attended_target(event)
             if event.target is not None:
                 self._agent_channel[call.linkedid] = event.target.uniqueid
         source = ev.extension_of(event.chan.channel)

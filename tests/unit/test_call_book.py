@@ -271,3 +271,18 @@ def test_the_survey_score_is_stored_as_csat() -> None:
     )
     (done,) = feed(book, msg("Hangup", 40, caller(), Cause="16"))
     assert done.csat == 4
+
+
+def test_a_merged_attended_transfer_names_the_party_the_second_leg_reached() -> None:
+    # DestType Bridge without TransferTarget: the transferer's second leg knows who it reached.
+    book = CallBook()
+    second = chan("PJSIP/1001-00000009", "1.7", "1.6", "SecondTransferer")
+    second = [(k, "1002" if k == "SecondTransfererConnectedLineNum" else v) for k, v in second]
+    feed(
+        book,
+        msg("Newchannel", 0, caller()),
+        msg("AttendedTransfer", 9, agent("OrigTransferer"), second, Result="Success",
+            DestType="Bridge"),
+    )  # fmt: skip
+    (done,) = feed(book, msg("Hangup", 60, caller(), Cause="16"))
+    assert [(t.from_, t.to, t.kind) for t in done.transfers] == [("1001", "1002", "attended")]

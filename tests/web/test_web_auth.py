@@ -41,10 +41,15 @@ def test_login_page_is_open_and_has_labelled_fields(client: FlaskClient) -> None
 
 
 def test_right_password_logs_in_and_goes_to_the_call_list(data: Data, auth: AuthActions) -> None:
-    data.user("alice")
-    response = auth.login()
+    data.user("bob", "agent")
+    response = auth.login("bob")
     assert response.status_code == 302
     assert response.location == "/calls/"
+
+
+def test_a_supervisor_starts_on_the_live_board(data: Data, auth: AuthActions) -> None:
+    data.user("alice", "supervisor")
+    assert auth.login().location == "/board/"
 
 
 def test_login_returns_to_the_page_asked_for(data: Data, auth: AuthActions) -> None:
@@ -55,7 +60,7 @@ def test_login_returns_to_the_page_asked_for(data: Data, auth: AuthActions) -> N
 @pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/x", "/\\evil"])
 def test_login_never_redirects_off_site(data: Data, auth: AuthActions, target: str) -> None:
     data.user("alice")
-    assert auth.login(next=target).location == "/calls/"
+    assert auth.login(next=target).location == "/board/"
 
 
 def test_wrong_password_and_unknown_user_get_the_same_answer(data: Data, auth: AuthActions) -> None:

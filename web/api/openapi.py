@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from web.api.openapi_tickets import TICKET_SCHEMAS, ticket_paths
+
 API_VERSION = "1.0.0"
 
 _NULLABLE_TIME = {"type": ["string", "null"], "format": "date-time"}
@@ -64,6 +66,38 @@ CALL_SCHEMA: dict[str, Any] = {
             "description": "The caller's language (chosen in the IVR), e.g. zh or en.",
         },
         "timeline": {"type": "array", "items": {"$ref": "#/components/schemas/TimelineEntry"}},
+        "recording_error": {
+            "type": ["string", "null"],
+            "description": "Why the call could not be recorded (names the path), if so.",
+        },
+        "keyword_flags": {
+            "type": "array",
+            "items": {"type": "object"},
+            "description": "Watched words found in the transcript (e.g. 投诉, manager).",
+        },
+        "transcript_segments": {
+            "type": "array",
+            "items": {"type": "object"},
+            "description": "Transcript pieces with speaker (caller, agent), start and end.",
+        },
+        "transfers": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "from": {"type": "string"},
+                    "to": {"type": "string"},
+                    "kind": {"type": "string", "enum": ["blind", "attended"]},
+                    "at": {"type": "string", "format": "date-time"},
+                },
+            },
+        },
+        "csat": {
+            "type": ["integer", "null"],
+            "minimum": 1,
+            "maximum": 5,
+            "description": "The caller's satisfaction score from the survey after the call.",
+        },
     },
 }
 
@@ -165,6 +199,7 @@ def openapi_document(max_limit: int, default_limit: int) -> dict[str, Any]:
                     },
                 }
             },
+            **ticket_paths(),
             "/api/v1/openapi.json": {
                 "get": {
                     "operationId": "getOpenApiDocument",
@@ -191,6 +226,7 @@ def openapi_document(max_limit: int, default_limit: int) -> dict[str, Any]:
                 },
                 "TimelineEntry": TIMELINE_ENTRY_SCHEMA,
                 "Error": ERROR_SCHEMA,
+                **TICKET_SCHEMAS,
             },
             "securitySchemes": {
                 "bearerAuth": {
