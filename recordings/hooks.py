@@ -1,8 +1,8 @@
 """What happens once a call's transcript is stored.
 
 :func:`on_transcript` is called once per call, after the transcript (redacted) is
-committed with the call, by whichever worker ran the job. Tickets attach the text as a
-note on the call's ticket here; until tickets exist it only logs.
+committed with the call (and, in the same transaction, as a note on the call's tickets),
+by whichever worker ran the job: the place for anything else that should follow.
 """
 
 from __future__ import annotations

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from callcenter.db.call_repository import CallRepository
 from callcenter.db.recording_models import RecordingKind, RecordingRow
+from callcenter.ticketing.call_intake import add_transcript_note
 from recordings import hooks, jobs
 from recordings.audio import TranscriptionError
 from recordings.model import LoadedModel
@@ -150,8 +151,11 @@ class TranscriptionWorker:
                 raise JobInputError(f"call {job.call_id} no longer exists")
             row.transcript_segments = result.segments
             row.keyword_flags = result.flags
-        log.info("transcription job %d (call %d): done, %d segments, %d flags",
-                 job.id, job.call_id, len(result.segments), len(result.flags))  # fmt: skip
+            # In the same transaction: the ticket's note exists exactly when the transcript does.
+            notes = add_transcript_note(session, job.call_id, result.text)
+        log.info("transcription job %d (call %d): done, %d segments, %d flags, %d ticket note(s)",
+                 job.id, job.call_id, len(result.segments), len(result.flags),
+                 len(notes))  # fmt: skip
         hooks.on_transcript(job.call_id, result.text)
 
     def _fail(self, job: jobs.ClaimedJob, reason: str, *, retry: bool) -> None:
