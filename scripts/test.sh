@@ -26,5 +26,8 @@ $BIN/callcenter sandbox up
 mkdir -p test-artifacts
 $BIN/pytest -n 2 -p no:cacheprovider --ignore=tests/integration --ignore=tests/browser "$@"
 # Chromium and the live servers of the browser tests stay out of xdist (a worker running
-# them was seen to vanish, leaving the run waiting); they run with the Asterisk tests.
-$BIN/pytest -p no:cacheprovider tests/browser tests/integration "$@"
+# them was seen to vanish, leaving the run waiting).
+# Each in its own process: Playwright's sync API starts an event loop that a second
+# sync_playwright() in the same process refuses.
+$BIN/pytest -p no:cacheprovider tests/browser "$@"
+$BIN/pytest -p no:cacheprovider tests/integration "$@"

@@ -62,8 +62,11 @@ def test_a_paused_agent_is_not_rung_and_shows_the_reason(
     call.wait_confirmed(timeout=15)
     call.hangup()
     call.wait_disconnected(timeout=10)
-    stored = timeline(controller, "1008")
-    assert in_order(stored, "paused", "available", "on_call"), stored
+    steps = ("paused", "available", "on_call")
+    # The timeline is written off the event loop: wait for it.
+    assert until(lambda: in_order(timeline(controller, "1008"), *steps), timeout=10), timeline(
+        controller, "1008"
+    )
 
 
 WRAP_UP = 5

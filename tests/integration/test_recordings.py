@@ -34,7 +34,7 @@ from tests.integration.conftest import ASTERISK, CALLCENTER, RunningController
 from tests.integration.test_call_log import pstn, register_agent
 from tests.phones import PhoneHost
 from tests.phones.audio import wav_stats
-from tests.speech import test_transcribe as speech
+from tests.speech import conftest as speech
 
 pytestmark = ASTERISK
 

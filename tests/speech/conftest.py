@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import ctypes
+import json
 import subprocess
+import wave
 from pathlib import Path
 
+import numpy as np
 import pytest
+from scipy.signal import resample_poly
 
 from recordings.model import LoadedModel, load_model
 
@@ -54,3 +58,23 @@ def agent_wav(audio_dir: Path) -> Path:
     return speak(AGENT_SAYS, audio_dir / "agent.wav", pad_seconds=2.0)
 
 
+def raw_vosk(model: LoadedModel, path: Path) -> tuple[str, list[str]]:
+    """What a person gets with vosk directly: resample the file, feed it in chunks."""
+    from vosk import KaldiRecognizer
+
+    with wave.open(str(path), "rb") as wav:
+        rate = wav.getframerate()
+        samples = np.frombuffer(wav.readframes(wav.getnframes()), dtype="<i2")
+    resampled = resample_poly(samples.astype(np.float32), model.sample_rate // rate, 1)
+    data = np.clip(np.rint(resampled), -32768, 32767).astype("<i2").tobytes()
+    same_dither()
+    recognizer = KaldiRecognizer(model.vosk_model, model.sample_rate)
+    recognizer.SetWords(True)
+    results = []
+    for offset in range(0, len(data), 8000):
+        if recognizer.AcceptWaveform(data[offset : offset + 8000]):
+            results.append(json.loads(recognizer.Result()))
+    results.append(json.loads(recognizer.FinalResult()))
+    texts = [r["text"] for r in results if r.get("text")]
+    words = [w["word"] for r in results for w in r.get("result", [])]
+    return " ".join(texts), words

@@ -12,10 +12,8 @@ import json
 import wave
 from pathlib import Path
 
-import numpy as np
 import pytest
 from click.testing import CliRunner
-from scipy.signal import resample_poly
 
 from recordings.audio import TranscriptionError
 from recordings.cli import transcribe_command
@@ -26,7 +24,7 @@ from recordings.transcriber import (
     transcribe_file,
     transcribe_legs,
 )
-from tests.speech.conftest import AGENT_SAYS, same_dither
+from tests.speech.conftest import AGENT_SAYS, raw_vosk, same_dither
 
 pytestmark = pytest.mark.vosk
 
@@ -40,28 +38,6 @@ def caller_transcript(model: LoadedModel, caller_wav: Path) -> Transcript:
 def agent_transcript(model: LoadedModel, agent_wav: Path) -> Transcript:
     same_dither()
     return transcribe_file(agent_wav, model=model, speaker="agent")
-
-
-def raw_vosk(model: LoadedModel, path: Path) -> tuple[str, list[str]]:
-    """What a person gets with vosk directly: resample the file, feed it in chunks."""
-    from vosk import KaldiRecognizer
-
-    with wave.open(str(path), "rb") as wav:
-        rate = wav.getframerate()
-        samples = np.frombuffer(wav.readframes(wav.getnframes()), dtype="<i2")
-    resampled = resample_poly(samples.astype(np.float32), model.sample_rate // rate, 1)
-    data = np.clip(np.rint(resampled), -32768, 32767).astype("<i2").tobytes()
-    same_dither()
-    recognizer = KaldiRecognizer(model.vosk_model, model.sample_rate)
-    recognizer.SetWords(True)
-    results = []
-    for offset in range(0, len(data), 8000):
-        if recognizer.AcceptWaveform(data[offset : offset + 8000]):
-            results.append(json.loads(recognizer.Result()))
-    results.append(json.loads(recognizer.FinalResult()))
-    texts = [r["text"] for r in results if r.get("text")]
-    words = [w["word"] for r in results for w in r.get("result", [])]
-    return " ".join(texts), words
 
 
 def test_model_is_the_packaged_korean_one_at_16_khz(model: LoadedModel) -> None:
