@@ -85,9 +85,11 @@ class RunningConsole(RunningController):
 @pytest.fixture
 def console(sandbox: Sandbox, tmp_path: Path) -> Iterator[RunningConsole]:
     running = RunningConsole(tmp_path)
-    running.start()
-    yield running
-    running.stop()
+    try:  # a console that fails to come up is still stopped
+        running.start()
+        yield running
+    finally:
+        running.stop()
 
 
 @pytest.fixture
