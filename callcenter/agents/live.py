@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import importlib
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any, TypeVar
@@ -18,6 +17,7 @@ from callcenter.ami.errors import AmiAuthError, AmiConnectionError, AmiError
 from callcenter.ami.events import QueueMemberEvent, event_from_message
 from callcenter.ami.message import Message
 from callcenter.config import Settings
+from callcenter.controller.ami_endpoint import ami_endpoint
 from callcenter.sandbox.errors import SandboxError
 
 T = TypeVar("T")
@@ -29,10 +29,6 @@ class AmiUnavailableError(click.ClickException):
 
 def with_ami(settings: Settings, work: Callable[[AmiClient], Awaitable[T]]) -> T:
     """Run ``work`` with a logged-in AMI client for the configured (or sandbox) Asterisk."""
-    # The controller's own lookup (configured account, else the sandbox's); imported by name
-    # so that type-checking this package does not pull in the console through the runner.
-    ami_endpoint = importlib.import_module("callcenter.controller.runner").ami_endpoint
-
     async def session() -> T:
         try:
             endpoint = ami_endpoint(settings)

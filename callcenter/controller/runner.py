@@ -7,44 +7,18 @@ import contextlib
 import logging
 import signal
 import threading
-from dataclasses import dataclass
 from functools import partial
 
 import click
 
 from callcenter.config import Settings
+from callcenter.controller.ami_endpoint import ami_endpoint
 from callcenter.controller.call_store import CallStore
 from callcenter.controller.feature_set import build_features
 from callcenter.controller.service import Controller
 from callcenter.db.engine import DatabaseError, open_database
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class AmiEndpoint:
-    host: str
-    port: int
-    username: str
-    secret: str
-
-    def __repr__(self) -> str:  # never show the secret
-        return f"AmiEndpoint({self.username}@{self.host}:{self.port})"
-
-
-def ami_endpoint(settings: Settings) -> AmiEndpoint:
-    """The configured AMI account, or the sandbox's when none is configured."""
-    if settings.ami_username and settings.ami_secret:
-        return AmiEndpoint(
-            settings.ami_host or settings.bind_host,
-            settings.ami_port,
-            settings.ami_username,
-            settings.ami_secret,
-        )
-    from callcenter.sandbox.sandbox import Sandbox
-
-    ami = Sandbox(settings).info()["ami"]
-    return AmiEndpoint(ami["host"], int(ami["port"]), ami["username"], ami["secret"])
 
 
 def build_controller(settings: Settings) -> Controller:

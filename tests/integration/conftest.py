@@ -64,10 +64,12 @@ class RunningController:
         self._sessions = open_database(self.db_url)
         self.proc: subprocess.Popen[bytes] | None = None
 
+    command = ("run", "--no-console")
+
     def start(self) -> None:
         with self.log_path.open("ab") as log:
             self.proc = subprocess.Popen(
-                [str(CALLCENTER), "run", "--no-console"], env=self.env, stdout=log, stderr=log
+                [str(CALLCENTER), *self.command], env=self.env, stdout=log, stderr=log
             )
         self.wait_log("resynced with Asterisk", occurrences=self.log().count("resynced") + 1)
 

@@ -6,7 +6,6 @@ The board must change within a second of the AMI event, without a reload."""
 from __future__ import annotations
 
 import socket
-import subprocess
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,7 +17,7 @@ from callcenter.db.engine import session_scope
 from callcenter.db.user_repository import UserRepository
 from callcenter.sandbox import Sandbox
 from callcenter.sandbox.process import until
-from tests.integration.conftest import ASTERISK, CALLCENTER, RunningController, through_ivr
+from tests.integration.conftest import ASTERISK, RunningController, through_ivr
 from tests.integration.test_call_log import pstn, register_agent
 from tests.phones import PhoneHost
 
@@ -65,12 +64,10 @@ class RunningConsole(RunningController):
         with session_scope(self._sessions) as session:
             UserRepository(session).add("lina", PASSWORD, "supervisor", extension="1010")
 
+    command = ("run",)
+
     def start(self) -> None:
-        with self.log_path.open("ab") as log:
-            self.proc = subprocess.Popen(
-                [str(CALLCENTER), "run"], env=self.env, stdout=log, stderr=log
-            )
-        self.wait_log("resynced with Asterisk")
+        super().start()
 
         def serving() -> bool:
             try:
