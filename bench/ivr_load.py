@@ -8,7 +8,8 @@ when the call is answered it waits ``--key-delay`` seconds, keys a language (1 o
 the menu took it (an ``IvrStep`` UserEvent on AMI) it waits again and keys a main-menu
 choice (1, 2, 3 or 0); like a person it keys again when the menu has not reacted within
 ``--rekey`` seconds. Once in the queue (AMI ``QueueCallerJoin``) it stays ``--hold``
-seconds, then hangs up (no agent is on duty: both sides are logged as abandoned).
+seconds, then hangs up (no agent is on duty: both sides are logged as abandoned). With the
+defaults (10 calls per second, 5 s in the queue) all N callers are on the line at once.
 
 * ours: the hotline (``info.hotline``): the shipped menu ``ivr/menus/hotline.toml`` run by
   the controller (started here, ``callcenter run --no-console``, own SQLite database);
@@ -158,6 +159,7 @@ class Outcome:
     dialed_at: float = 0.0
     answered_at: float = 0.0
     joined_at: float = 0.0
+    ended_at: float = 0.0
     queue: str = ""
 
     @property
@@ -261,7 +263,7 @@ def one_caller(phone: Any, watch: AmiWatch, side: Side, index: int, start_at: fl
         if call is not None:
             try:
                 call.hangup()
-                call.wait_disconnected(timeout=15)
+                outcome.ended_at = call.wait_disconnected(timeout=15).disconnected_at or 0.0
             except Exception as exc:
                 outcome.ok, outcome.error = False, outcome.error or f"hangup: {exc}"
     return outcome
@@ -313,12 +315,28 @@ def wait_for(count: Callable[[], int], want: int, timeout: float) -> int:
     return got
 
 
+def peak_concurrent(outcomes: list[Outcome]) -> int:
+    """Most calls up at one moment (from dial to hang-up)."""
+    edges = sorted(
+        edge
+        for o in outcomes
+        if o.dialed_at and o.ended_at
+        for edge in ((o.dialed_at, 1), (o.ended_at, -1))
+    )
+    peak = level = 0
+    for _, step in edges:
+        level += step
+        peak = max(peak, level)
+    return peak
+
+
 def summary(side: Side) -> dict[str, Any]:
     routes = side.routes
     answer = [o.answered_at - o.dialed_at for o in side.outcomes if o.ok]
     return {
         "calls": len(side.outcomes),
         "failed": len(side.failed),
+        "peak_concurrent": peak_concurrent(side.outcomes),
         "route_p50_s": round(statistics.median(routes), 3) if routes else None,
         "route_p90_s": round(percentile(routes, 90), 3) if routes else None,
         "route_mean_s": round(statistics.fmean(routes), 3) if routes else None,
@@ -334,7 +352,7 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--key-delay", type=float, default=1.0, help="s before each key")
     p.add_argument("--rekey", type=float, default=3.0, help="s before keying again")
     p.add_argument("--tries", type=int, default=5, help="keys per menu before giving up")
-    p.add_argument("--hold", type=float, default=1.0, help="s in the queue before hanging up")
+    p.add_argument("--hold", type=float, default=5.0, help="s in the queue before hanging up")
     p.add_argument("--call-timeout", type=float, default=60.0)
     p.add_argument("--max-seconds", type=float, default=600.0, help="bound on the whole run")
     args = p.parse_args()
