@@ -59,10 +59,10 @@ from callcenter.sandbox import Sandbox  # noqa: E402
 from callcenter.sandbox.bench_menu import BENCH_MENU_EXTENSION  # noqa: E402
 from tests.integration.conftest import RunningController  # noqa: E402
 from tests.phones import PhoneHost  # noqa: E402
+from tests.phones.client import MAX_CALLS_PER_PROCESS  # noqa: E402
 
-# The pjsua2-python wheel is built with PJSUA_MAX_CALLS = 4 (uaConfig.maxCalls cannot raise
-# it: a fifth call fails with PJ_ETOOMANY), so N callers need N / 4 phone processes.
-PJSUA_MAX_CALLS = 4
+# pjsua2's build limit (4 calls per process): N callers need N / 4 phone processes.
+PJSUA_MAX_CALLS = MAX_CALLS_PER_PROCESS
 LANGUAGE_KEYS = ("1", "2")
 MAIN_KEYS = {"1": "repair", "2": "complaints", "3": "general", "0": "general"}
 
