@@ -20,6 +20,7 @@ def render_context(
     settings: Settings, secrets: SandboxSecrets, dirs: dict[str, str]
 ) -> dict[str, Any]:
     from callcenter.agents.dialplan import render_context as agents_context
+    from callcenter.sandbox.bench_menu import render_context as bench_menu_context
 
     agents = [
         {"extension": ext, "password": secrets.agent_passwords[ext]}
@@ -46,6 +47,7 @@ def render_context(
         "ivr_watchdog_seconds": settings.ivr_watchdog_seconds,
         "tone_zone": settings.tone_zone,
         **agents_context(settings, dirs),
+        **bench_menu_context(settings, dirs),
     }
 
 

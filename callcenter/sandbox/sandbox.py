@@ -111,9 +111,13 @@ class Sandbox:
             "hotline": s.hotline,
             "direct": s.direct_extensions,
             "pstn": {"username": PSTN_USERNAME, "password": secrets.pstn_password},
+            # The configured agents, then those added with `callcenter agent add`.
             "agents": [
                 {"extension": ext, "password": secrets.agent_passwords[ext]}
-                for ext in s.agent_extensions
+                for ext in [
+                    *s.agent_extensions,
+                    *sorted(set(secrets.agent_passwords) - set(s.agent_extensions)),
+                ]
             ],
         }
 

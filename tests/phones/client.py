@@ -38,6 +38,9 @@ __all__ = [
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 MAX_PHONES_PER_PROCESS = 8  # pjsua: PJSUA_MAX_ACC and the transport table are both 8
+# The pjsua2-python wheel is built with PJSUA_MAX_CALLS = 4: a fifth call in one process fails
+# with PJ_ETOOMANY whatever uaConfig.maxCalls says. Many concurrent calls need many processes.
+MAX_CALLS_PER_PROCESS = 4
 T = TypeVar("T")
 
 

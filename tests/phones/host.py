@@ -184,7 +184,7 @@ class Host:
         cfg = pj.EpConfig()
         cfg.uaConfig.threadCnt = 0
         cfg.uaConfig.mainThreadOnly = True
-        cfg.uaConfig.maxCalls = 32
+        cfg.uaConfig.maxCalls = 32  # capped by the build's PJSUA_MAX_CALLS (4 in the wheel)
         cfg.uaConfig.userAgent = f"callcenter-test-phone/{name}"
         cfg.logConfig.filename = log_file
         cfg.logConfig.fileFlags = pj.PJ_O_APPEND
