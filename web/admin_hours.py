@@ -47,9 +47,11 @@ def _preview(settings: Settings) -> list[dict[str, object]]:
     for offset in range(PREVIEW_DAYS):
         day = today + timedelta(days=offset)
         hours = calendar.hours_on(day)
-        special = (
-            "holiday" if day in calendar.holidays else "makeup" if day in calendar.makeup_workdays else ""
-        )
+        special = ""
+        if day in calendar.holidays:
+            special = "holiday"
+        elif day in calendar.makeup_workdays:
+            special = "makeup"
         days.append(
             {
                 "day": day,
