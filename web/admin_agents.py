@@ -126,7 +126,7 @@ def _page(
         credentials=credentials,
         error=error,
         action_form=CsrfForm(),
-        posted_queues=request.form.getlist("queue") if request.method == "POST" else None,
+        posted_queues=request.form.getlist("queue") if status >= 400 else None,
     ), status
 
 

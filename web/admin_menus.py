@@ -133,8 +133,7 @@ def index() -> ResponseReturnValue:
         )
     try:
         saved = save_text(settings, text)
-    except MenuError as exc:
-        flash(_("Not saved: the menu has errors. Fix them and save again."), "error")
+    except MenuError as exc:  # the page lists every problem; nothing was written
         return _page(settings, form, problems=exc.problems, status=422)
     except PromptBuildError as exc:
         flash(_("Saved, but the prompts could not be made: %(why)s", why=exc), "error")

@@ -5,7 +5,10 @@ login uses it."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import TypeVar
 
 import click
 from sqlalchemy.orm import Session
@@ -16,6 +19,17 @@ from callcenter.ami.actions import Action
 from callcenter.ami.client import AmiClient
 from callcenter.ami.message import Message
 from callcenter.config import Settings
+
+T = TypeVar("T")
+
+
+def _with_ami(settings: Settings, work: Callable[[AmiClient], Awaitable[T]]) -> T:
+    """``with_ami`` on a thread of its own: the caller's thread may run an event loop
+    already (a console thread next to the controller, a test with Playwright)."""
+    from callcenter.agents.live import with_ami
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="admin-ami") as pool:
+        return pool.submit(with_ami, settings, work).result()
 
 
 class MemberChangeError(RuntimeError):
@@ -33,13 +47,12 @@ class Member:
 
 def live_members(settings: Settings) -> dict[str, list[Member]] | None:
     """Queue name -> its members now; None when Asterisk cannot be reached."""
-    from callcenter.agents.live import with_ami
 
     async def work(ami: AmiClient) -> list[Message]:
         return await ami.collect(actions.queue_status())
 
     try:
-        items = with_ami(settings, work)
+        items = _with_ami(settings, work)
     except click.ClickException:
         return None
     desk = {ast: name for name, ast in settings.asterisk_queues.items()}
@@ -70,13 +83,11 @@ def queue_penalty(queue: str, interface: str, penalty: int) -> Action:
 
 
 def _send(settings: Settings, action: Action, what: str) -> None:
-    from callcenter.agents.live import with_ami
-
     async def work(ami: AmiClient) -> Message:
         return await ami.send(action)
 
     try:
-        answer = with_ami(settings, work)
+        answer = _with_ami(settings, work)
     except click.ClickException as exc:
         raise MemberChangeError(f"{what}: {exc.message}") from exc
     if (answer.get("Response") or "").lower() != "success":
