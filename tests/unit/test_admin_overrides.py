@@ -114,3 +114,12 @@ def test_the_hours_fields_round_trip_to_a_calendar_table() -> None:
     assert fields["hours"]["mon"] == "08:30-12:00, 13:30-17:30"
     assert fields["holidays"] == "2026-12-31"
     assert dates("2026-01-01\n 2026-01-02 元旦") == ["2026-01-01", "2026-01-02"]
+
+
+def test_an_overflow_to_general_goes_to_its_asterisk_name(settings: Settings) -> None:
+    from callcenter.agents.dialplan import render_context
+
+    save_queue_settings(settings, "repair", {"overflow_to": "general", "overflow_seconds": 77})
+    options = render_context(with_admin_overrides(settings), {"astvarlibdir": "/var/lib/x"})
+    repair = next(q for q in options["queue_options"] if q["name"] == "repair")
+    assert repair["overflow_to"] == "general_queue" and repair["overflow_seconds"] == 77
