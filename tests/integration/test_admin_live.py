@@ -19,7 +19,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from callcenter.admin.asterisk_apply import apply_to_asterisk
-from callcenter.admin.overrides import read_overrides, save_overrides
+from callcenter.admin.overrides import overrides_path, read_overrides, save_overrides
 from callcenter.agents.provision import rx
 from callcenter.config import load_settings
 from callcenter.db.engine import session_scope
@@ -94,7 +94,10 @@ def restore_queue_settings(sandbox: Sandbox) -> Iterator[None]:
     settings = load_settings()
     before: dict[str, Any] = read_overrides(settings.state_dir)
     yield
-    save_overrides(settings.state_dir, before)
+    if before:
+        save_overrides(settings.state_dir, before)
+    else:
+        overrides_path(settings.state_dir).unlink(missing_ok=True)
     apply_to_asterisk(load_settings())
 
 
