@@ -19,6 +19,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from callcenter.admin.asterisk_apply import apply_to_asterisk
+from callcenter.admin.menu_store import configured_menu_path, edited_menu_path
 from callcenter.admin.overrides import overrides_path, read_overrides, save_overrides
 from callcenter.agents.provision import rx
 from callcenter.config import load_settings
@@ -27,7 +28,8 @@ from callcenter.db.migrate import upgrade
 from callcenter.db.user_repository import UserRepository
 from callcenter.sandbox import Sandbox
 from callcenter.sandbox.process import until
-from tests.integration.conftest import ASTERISK
+from tests.integration.conftest import ASTERISK, RunningController, through_ivr
+from tests.integration.test_call_log import pstn, register_agent
 from tests.phones import PhoneHost
 from web import create_app
 from web.database import EXTENSION_KEY
@@ -125,3 +127,37 @@ def test_a_queue_setting_edited_on_the_page_reaches_asterisk_without_a_restart(
     page = console.get("/admin/queues/").text
     members = page.split('data-members="repair"')[1].split("</table>")[0]
     assert 'data-member="1001"' in members  # live from AMI QueueStatus
+
+
+@pytest.fixture
+def restore_menu() -> Iterator[None]:
+    saved = edited_menu_path(load_settings())
+    assert not saved.exists(), f"{saved} exists: a console-saved menu is in use here"
+    yield
+    saved.unlink(missing_ok=True)
+    for backup in saved.parent.glob("backups/*.toml"):
+        backup.unlink()
+
+
+def test_a_menu_saved_on_the_page_is_served_by_the_running_controller(
+    console: FlaskClient,
+    controller: RunningController,
+    phones: PhoneHost,
+    info: dict[str, Any],
+    restore_menu: None,
+) -> None:
+    settings = load_settings()
+    head, main = configured_menu_path(settings).read_text(encoding="utf-8").split("[nodes.main]")
+    new_key = '{ digit = "7", action = "queue", queue = "complaints" },\n  { digit = "9",'
+    text = head + "[nodes.main]" + main.replace('{ digit = "9",', new_key, 1)
+    applied = controller.log().count("admin changes applied")
+    assert console.post("/admin/menus/", data={"text": text, "do": "save"}).status_code == 302
+    controller.wait_log("admin changes applied", occurrences=applied + 1, timeout=15)
+
+    agent = register_agent(phones, info, "1003")
+    call = pstn(phones, info).dial(info["hotline"], from_number="13800000777")
+    assert through_ivr(controller, call, "1", "7") == ["language:1", "main:7"]
+    agent.wait_incoming(timeout=20).wait_confirmed(timeout=20)
+    call.hangup()
+    (logged,) = controller.wait_calls(1)
+    assert logged["queue"] == "complaints"
