@@ -137,6 +137,9 @@ def restore_menu() -> Iterator[None]:
     saved.unlink(missing_ok=True)
     for backup in saved.parent.glob("backups/*.toml"):
         backup.unlink()
+    for folder in (saved.parent / "backups", saved.parent, saved.parent.parent):
+        if folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()
 
 
 def test_a_menu_saved_on_the_page_is_served_by_the_running_controller(

@@ -20,6 +20,7 @@ from callcenter.admin.menu_store import configured_menu_path, effective_menu_pat
 from callcenter.admin.overrides import read_overrides
 from callcenter.config import Settings
 from tests.web.conftest import AuthActions, Data
+from tests.web.test_web_access import SUPERVISOR_ONLY, routes
 
 PAGES = [
     "/admin/agents/",
@@ -240,3 +241,31 @@ class TestWithCsrf:
         assert client.post("/admin/hours/", data={"hours_mon": ""}).status_code == 400
         assert not (settings.state_dir / "sandbox" / "secrets.json").exists()
         assert read_overrides(settings.state_dir) == {}
+
+
+def test_the_route_walking_tests_cover_every_section(app: Flask) -> None:
+    endpoints = {endpoint for endpoint, _method, _url in routes(app)}
+    sections = {"agents", "queues", "menus", "hours"}
+    mine = {e for e in endpoints if e.count(".") == 2 and e.split(".")[1] in sections}
+    assert {
+        "admin.agents.index",
+        "admin.agents.reset",
+        "admin.agents.remove",
+        "admin.queues.edit",
+        "admin.queues.member",
+        "admin.menus.index",
+        "admin.menus.prompt_audio",
+        "admin.hours.index",
+    } <= mine
+    assert all(e.split(".")[0] in SUPERVISOR_ONLY and e.startswith("admin.") for e in mine)
+
+
+def test_a_member_change_without_asterisk_says_so(admin: AuthActions, client: FlaskClient) -> None:
+    data = {"extension": "1001", "op": "penalty", "penalty": "3"}
+    response = client.post("/admin/queues/repair/members", data=data, follow_redirects=True)
+    assert response.status_code == 200 and "Asterisk 拒绝了此更改" in response.text
+    bad = client.post(
+        "/admin/queues/repair/members", data={"extension": "x", "op": "add"}, follow_redirects=True
+    )
+    assert "请输入坐席分机号" in bad.text
+    assert client.post("/admin/queues/sales/members", data=data).status_code == 404
