@@ -190,6 +190,7 @@ def edit(ext: str) -> ResponseReturnValue:
                 _("Agent %(ext)s saved; queues and penalties apply at its next login.", ext=ext),
                 "info",
             )
+            _apply_penalties_now(settings, ext, skills)
             return redirect(url_for("admin.agents.index"))
         error = " ".join(errors)
     return render_template(
@@ -200,6 +201,19 @@ def edit(ext: str) -> ResponseReturnValue:
         error=error,
         action_form=CsrfForm(),
     ), 400 if error or form.errors else 200
+
+
+def _apply_penalties_now(settings: Settings, ext: str, skills: dict[str, int]) -> None:
+    """Penalties of a logged-in agent change at once too (AMI QueuePenalty)."""
+    from callcenter.admin.queue_members import MemberChangeError, apply_penalties
+
+    try:
+        changed = apply_penalties(settings, ext, skills)
+    except MemberChangeError as exc:
+        flash(_("Asterisk refused the change: %(why)s", why=exc), "error")
+        return
+    if changed:
+        flash(_("Penalties changed now in: %(queues)s.", queues=", ".join(changed)), "info")
 
 
 @bp.post("/<ext>/password")

@@ -121,3 +121,19 @@ def change_member(
         if row is not None:
             skills = {**row.skills, queue: penalty}
             repo.save(extension, name=row.name, queues=list(row.queues), skills=skills)
+
+
+def apply_penalties(settings: Settings, extension: str, skills: dict[str, int]) -> list[str]:
+    """Change the agent's penalty now in the queues it is logged in to (where it differs);
+    the queues changed. Nothing when Asterisk cannot be reached (the next login uses them)."""
+    members = live_members(settings)
+    if members is None:
+        return []
+    changed = []
+    for queue, penalty in skills.items():
+        mine = [m for m in members.get(queue, []) if m.extension == extension]
+        if mine and mine[0].penalty != penalty:
+            action = queue_penalty(settings.asterisk_queues[queue], mine[0].interface, penalty)
+            _send(settings, action, f"penalty of {extension} in {queue}")
+            changed.append(queue)
+    return changed

@@ -21,6 +21,7 @@ from flask.testing import FlaskClient
 from callcenter.admin.asterisk_apply import apply_to_asterisk
 from callcenter.admin.menu_store import configured_menu_path, edited_menu_path
 from callcenter.admin.overrides import overrides_path, read_overrides, save_overrides
+from callcenter.admin.queue_members import live_members
 from callcenter.agents.provision import rx
 from callcenter.config import load_settings
 from callcenter.db.engine import session_scope
@@ -164,3 +165,22 @@ def test_a_menu_saved_on_the_page_is_served_by_the_running_controller(
     call.hangup()
     (logged,) = controller.wait_calls(1)
     assert logged["queue"] == "complaints"
+
+
+def penalty_of(ext: str, queue: str) -> int | None:
+    members = live_members(load_settings()) or {}
+    return next((m.penalty for m in members.get(queue, []) if m.extension == ext), None)
+
+
+def test_an_agents_penalty_edited_on_the_page_changes_at_once(
+    console: FlaskClient, sandbox: Sandbox
+) -> None:
+    assert penalty_of("1002", "repair") == 0
+    try:
+        response = console.post("/admin/agents/1002", data={"name": "李雷", "penalty_repair": "4"})
+        assert response.status_code == 302
+        assert until(lambda: penalty_of("1002", "repair") == 4, timeout=10)
+        assert "已立即修改" in console.get("/admin/agents/").text
+    finally:
+        rx(sandbox, "queue set penalty 0 on PJSIP/1002 in repair")
+    assert penalty_of("1002", "repair") == 0
