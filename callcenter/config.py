@@ -286,9 +286,12 @@ class Settings(BaseSettings):
 
 
 def load_settings(**overrides: Any) -> Settings:
-    """Load and validate settings, or raise ConfigError naming each bad key."""
+    """Load and validate settings, or raise ConfigError naming each bad key.
+
+    The console's admin overrides (queue settings, business calendar) are laid over the
+    result: see ``callcenter.admin.overrides``."""
     try:
-        return Settings(**overrides)
+        settings = Settings(**overrides)
     except ValidationError as exc:
         lines = []
         for err in exc.errors():
@@ -298,3 +301,10 @@ def load_settings(**overrides: Any) -> Settings:
                 f" (got {err.get('input')!r})"
             )
         raise ConfigError("invalid configuration:\n  " + "\n  ".join(lines)) from None
+    # What admins saved in the console (<state_dir>/admin/overrides.toml) comes last.
+    from callcenter.admin.overrides import OverridesError, with_admin_overrides
+
+    try:
+        return with_admin_overrides(settings)
+    except OverridesError as exc:
+        raise ConfigError(f"invalid admin overrides: {exc}") from None

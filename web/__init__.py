@@ -30,7 +30,7 @@ from flask_login import login_required
 from callcenter.config import Settings, load_settings
 from callcenter.db.engine import open_database
 from callcenter.live.controller_link import LiveLink
-from web import admin, api, board, calls, metrics, reports
+from web import admin, admin_sections, api, board, calls, metrics, reports
 from web.api import tickets as api_tickets
 from web.auth import init_auth
 from web.converters import DatabaseIntConverter
@@ -90,6 +90,7 @@ def create_app(
     init_errors(app)
 
     init_live(app, live)
+    admin_sections.init_admin_sections(app, settings)  # agents, queues, menus, hours
 
     app.register_blueprint(calls.bp)
     app.register_blueprint(board.bp)

@@ -43,11 +43,13 @@ def render_context(settings: Settings, dirs: dict[str, str]) -> dict[str, Any]:
         queue = settings.queue(name)
         queue_options.append(
             {
+                **queue.model_dump(),
                 "name": name,
                 "asterisk_name": asterisk[name],
                 "app_options": queue_app_options(settings, name),
+                # The dialplan extension of the target (general -> general_queue), not its
+                # desk name: so it must come after model_dump's overflow_to.
                 "overflow_to": asterisk[queue.overflow_to] if queue.overflow_to else "",
-                **queue.model_dump(),
             }
         )
     return {

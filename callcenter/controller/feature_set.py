@@ -20,9 +20,14 @@ def build_features(settings: Settings, sessions: sessionmaker[Session]) -> list[
         with sessions() as session:
             return ticket_status(session, number)
 
+    from callcenter.controller.settings_reload import SettingsReload
+
+    ivr = build_ivr(settings, lookup_ticket=lookup_ticket)
+    tickets = TicketsFeature(settings=settings, sessions=sessions)
     return [
-        build_ivr(settings, lookup_ticket=lookup_ticket),
+        ivr,
         RecordingFeature.from_settings(settings, sessions),
         AgentsFeature(settings=settings, sessions=sessions),
-        TicketsFeature(settings=settings, sessions=sessions),
+        tickets,
+        SettingsReload(settings=settings, features=[ivr, tickets]),  # admin edits, live
     ]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import itertools
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 
@@ -99,6 +99,16 @@ class IvrFeature:
     @property
     def sessions(self) -> int:
         return len(self._channels)
+
+    @property
+    def menu(self) -> Menu:
+        return self._config.menu
+
+    def use(self, *, menu: Menu, is_open: IsOpen) -> None:
+        """Serve new callers with this menu and these hours (callers in the menu now keep
+        the one they started with: a session carries its own menu)."""
+        self._config = replace(self._config, menu=menu)
+        self._is_open = is_open
 
     async def on_connect(self, ami: AmiClient) -> None:
         # AGI sessions do not survive a reconnect of ours: Asterisk's watchdog (TIMEOUT) or

@@ -12,7 +12,8 @@ from pathlib import Path
 
 from callcenter.config import Settings
 from callcenter.controller.ivr_feature import IsOpen, IvrConfig, IvrFeature, TicketLookup
-from ivr.menu_load import SHIPPED_MENUS, load_menu
+from ivr.menu import Menu
+from ivr.menu_load import load_menu
 from ivr.prompt_build import build, check_tools, plan
 
 log = logging.getLogger(__name__)
@@ -41,13 +42,15 @@ def prompt_folders(settings: Settings) -> tuple[str, Path]:
 
 
 def business_hours(settings: Settings) -> IsOpen:
+    """Open or not: the desk's calendar (``tickets.calendar``, which admins edit in the
+    console), unless ``business_hours`` forces open or closed."""
     if settings.business_hours == "open":
         return lambda at: True
     if settings.business_hours == "closed":
         return lambda at: False
-    from callcenter.tickets.calendar_config import default_calendar
+    from callcenter.tickets.calendar_config import calendar_from_mapping
 
-    calendar = default_calendar()
+    calendar = calendar_from_mapping(settings.tickets.calendar)
 
     def is_open(at: datetime) -> bool:
         return calendar.is_open(at)
@@ -55,14 +58,24 @@ def business_hours(settings: Settings) -> IsOpen:
     return is_open
 
 
-def build_ivr(settings: Settings, *, lookup_ticket: TicketLookup | None = None) -> IvrFeature:
-    """The IVR feature, with every prompt of the menu built (only missing or changed ones)."""
-    menu = load_menu(settings.ivr_menu or SHIPPED_MENUS / "hotline.toml")
-    prompts_ast, prompts_host = prompt_folders(settings)
+def load_ivr_menu(settings: Settings) -> Menu:
+    """The menu the IVR runs (the console's saved version first), with every prompt built
+    (only missing or changed ones). Raises ``MenuError`` / ``PromptBuildError``."""
+    from callcenter.admin.menu_store import effective_menu_path
+
+    menu = load_menu(effective_menu_path(settings))
+    prompts_host = prompt_folders(settings)[1]
     check_tools()
     built = sum(build(job) for job in plan([menu], prompts_host))
     if built:
         log.info("IVR: built %d prompt file(s) in %s", built, prompts_host)
+    return menu
+
+
+def build_ivr(settings: Settings, *, lookup_ticket: TicketLookup | None = None) -> IvrFeature:
+    """The IVR feature, with every prompt of the menu built (only missing or changed ones)."""
+    menu = load_ivr_menu(settings)
+    prompts_ast = prompt_folders(settings)[0]
     voicemail_ast, voicemail_host = asterisk_folder(settings, None, "voicemail")
     config = IvrConfig(
         menu=menu,

@@ -80,3 +80,23 @@ def _write_private(path: Path, text: str) -> None:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def set_agent_password(path: Path, extension: str, password: str | None) -> SandboxSecrets:
+    """Store a new password for ``extension`` (``None``: forget the agent); the secrets."""
+    current = load_or_create_secrets(path, [])
+    agents = dict(current.agent_passwords)
+    if password is None:
+        agents.pop(extension, None)
+    else:
+        agents[extension] = password
+    updated = SandboxSecrets(
+        current.ami_username, current.ami_secret, current.pstn_password, agents
+    )
+    _write_private(path, updated.to_json() + "\n")
+    return updated
+
+
+def new_password() -> str:
+    """A fresh SIP password (24 URL-safe characters)."""
+    return _token()

@@ -28,7 +28,7 @@ from callcenter.ticketing.customers import CustomerRepository
 from callcenter.ticketing.escalation import escalation_loop
 from callcenter.ticketing.numbering import normalize_number
 from callcenter.ticketing.repository import TicketRepository
-from callcenter.ticketing.rules import rules_from_settings
+from callcenter.ticketing.rules import DeskRules, rules_from_settings
 
 log = logging.getLogger(__name__)
 SEEN_MAX = 10_000
@@ -51,6 +51,17 @@ class TicketsFeature:
 
     async def on_connect(self, ami: AmiClient) -> None:
         if self._escalations is None or self._escalations.done():
+            self._escalations = asyncio.create_task(
+                escalation_loop(self._sessions, self._rules, every_seconds=self._every),
+                name="ticket-escalations",
+            )
+
+    def use_rules(self, rules: DeskRules) -> None:
+        """New rules (an admin changed the business calendar): deadlines of tickets made
+        from now on, and the escalation check (restarted with them), use these."""
+        self._rules = rules
+        if self._escalations is not None and not self._escalations.done():
+            self._escalations.cancel()
             self._escalations = asyncio.create_task(
                 escalation_loop(self._sessions, self._rules, every_seconds=self._every),
                 name="ticket-escalations",
