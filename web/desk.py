@@ -130,6 +130,7 @@ def view(extension: str) -> ResponseReturnValue:
         acting=_user().extension == extension,
         status=agent_status(app, session, extension),
         reasons=list(current_app.config["PAUSE_REASONS"]),
+        reason_labels={r: pause_reason_label(r) for r in current_app.config["PAUSE_REASONS"]},
         queues=list(current_app.config["QUEUES"]),
         tickets=my_open_tickets(session, extension),
         calls=my_calls_today(app, session, extension),

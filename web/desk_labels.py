@@ -45,16 +45,21 @@ def _lang() -> str:
     return "zh" if current_locale_code().startswith("zh") else "en"
 
 
+def _shown(label: str) -> str:
+    """The catalogues' English labels are lower case (as in sentences); a cell starts upper."""
+    return label[:1].upper() + label[1:]
+
+
 def priority_label(priority: str) -> str:
     try:
-        return Priority(priority).label(_lang())
+        return _shown(Priority(priority).label(_lang()))
     except ValueError:
         return priority
 
 
 def status_label(status: str) -> str:
     try:
-        return Status(status).label(_lang())
+        return _shown(Status(status).label(_lang()))
     except ValueError:
         return status
 
@@ -73,7 +78,7 @@ def category_label(code: str) -> str:
     if code not in catalog:
         return code
     entry = catalog.get(code)
-    return entry.zh if _lang() == "zh" else entry.en
+    return entry.zh if _lang() == "zh" else _shown(entry.en)
 
 
 def template_helpers() -> dict[str, object]:

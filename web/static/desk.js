@@ -24,10 +24,7 @@
   var shown = null;      // {linkedid, phase} of the pop on screen
   var popTimer = null;
   var source = null;
-  var reasons = {};
-  for (var i = 0; i < Number(d.reasonCount || 0); i++) {
-    reasons[d["reason" + i]] = d["reasonLabel" + i];
-  }
+  var reasons = JSON.parse(d.reasons || "{}");  // reason -> its label in this language
 
   function now() { return Date.now() / 1000 + skew; }
 
