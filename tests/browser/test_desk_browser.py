@@ -122,6 +122,9 @@ def test_state_changes_arrive_live(console: Console, page: Page) -> None:
     console.login(page, "zhang")
     page.goto(f"{console.base_url}/desk/1001")
     expect(page.locator("#state-badge")).to_have_text("空闲")
+    # The form posts (no controller here: the console says so, in place, without a reload).
+    page.get_by_role("button", name="暂停", exact=True).click()
+    expect(page.locator("#state-result")).to_contain_text("Asterisk")
     console.notifier.publish(
         "agent",
         {"extension": "1001", "state": "paused", "since": time.time(), "reason": "lunch"},
