@@ -123,18 +123,34 @@ def view(extension: str) -> ResponseReturnValue:
     session = db_session()
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     agent = AgentRepository(session).get(extension)
+    reasons = list(current_app.config["PAUSE_REASONS"])
     return render_template(
         "desk/desk.html",
         extension=extension,
         agent_name=agent.name if agent else "",
         acting=_user().extension == extension,
         status=agent_status(app, session, extension),
-        reasons=list(current_app.config["PAUSE_REASONS"]),
-        reason_labels={r: pause_reason_label(r) for r in current_app.config["PAUSE_REASONS"]},
-        queues=list(current_app.config["QUEUES"]),
-        tickets=my_open_tickets(session, extension),
-        calls=my_calls_today(app, session, extension),
+        reasons=reasons,
+        reason_labels={r: pause_reason_label(r) for r in reasons},
+        **_lists(extension),
     )
+
+
+def _lists(extension: str) -> dict[str, Any]:
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    session = db_session()
+    return {
+        "tickets": my_open_tickets(session, extension),
+        "calls": my_calls_today(app, session, extension),
+    }
+
+
+@bp.get("/<extension>/lists")
+@login_required
+def lists(extension: str) -> ResponseReturnValue:
+    """My open tickets and my calls today (an HTML fragment the page fetches again)."""
+    _may_view(extension)
+    return render_template("desk/_lists.html", extension=extension, **_lists(extension))
 
 
 @bp.get("/<extension>/pop/<linkedid>")

@@ -103,6 +103,7 @@ def test_a_ringing_call_pops_up_and_becomes_a_ticket(console: Console, page: Pag
     expect(page.locator("#pop-result")).to_contain_text("已保存", timeout=5000)
     expect(page.locator("#pop-call-tickets")).to_contain_text("-")
     expect(pop.locator("#pop-open-tickets li")).to_have_count(2)
+    expect(page.locator(".desk-tickets tbody tr")).to_have_count(2)  # mine now, no reload
     console.screenshot(page, "desk-zh")
 
     page.get_by_role("button", name="English").click()

@@ -122,6 +122,7 @@ def test_an_agent_cannot_see_or_act_on_another_agents_desk(
     client: FlaskClient, agent: AuthActions, data: Data, link: FakeLink
 ) -> None:
     assert client.get("/desk/1002").status_code == 403
+    assert client.get("/desk/1002/lists").status_code == 403
     call_id = ringing_call(data, ext="1002")
     assert client.get("/desk/1002/pop/1714543999.1").status_code == 403
     assert client.get("/desk/1001/pop/1714543999.1").status_code == 403  # not my call

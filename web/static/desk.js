@@ -115,12 +115,24 @@
       });
   }
 
+  // My open tickets and my calls today, drawn again by the server (a ticket saved, a call
+  // ended).
+  function loadLists() {
+    fetch(d.listsUrl, { credentials: "same-origin", headers: { "X-Requested-With": "fetch" } })
+      .then(function (response) { return response.ok ? response.text() : null; })
+      .then(function (html) {
+        if (html !== null) document.getElementById("desk-lists").innerHTML = html;
+      })
+      .catch(function () { /* the next change tries again */ });
+  }
+
   function refreshCall() {
     var call = current();
     if (!call) {
       if (shown && shown.phase !== "ended") {
         shown.phase = "ended";
         showPhase("ended");
+        setTimeout(loadLists, 1500);  // once the call log has the ended call
       }
       return;
     }
@@ -199,6 +211,7 @@
         if (answer.ok && form.hasAttribute("data-refresh-pop") && shown) {
           form.reset();
           loadPop(shown.linkedid, 0, answer.message);
+          loadLists();
         }
       })
       .catch(function () { if (out) { out.textContent = d.failed; out.classList.add("is-error"); } })
