@@ -233,6 +233,7 @@ def transfer(extension: str) -> ResponseReturnValue:
         return _answer(extension, 400, _("Enter the extension to transfer to, e.g. 1002."))
     attended = kind == "attended"
     error = _run(lambda ami: commands.transfer(ami, extension, target, attended=attended))
+    log.info("desk %s: %s transfer to %s -> %s", extension, kind, target.shown, error or "done")
     if error:
         return _answer(extension, 502, error)
     return _answer(extension, 200, _("Transferring the call to %(target)s.", target=to))

@@ -229,3 +229,25 @@ def test_the_call_detail_plays_the_calls_real_recording(
     assert ranged.status == 206 and len(ranged.body()) == 100
     assert ranged.headers["content-range"].startswith("bytes 0-99/")
     page.screenshot(path=str(ARTIFACTS / "call-detail-real-recording.png"), full_page=True)
+
+
+def test_a_blind_transfer_from_the_desk_moves_the_call_to_another_phone(
+    console: DeskConsole, browser_page: Any, phones: PhoneHost, info: dict[str, Any]
+) -> None:
+    expect, page = playwright_api.expect, browser_page
+    agent = register_agent(phones, info, "1001", answer_delay=0.3)
+    open_desk(console, page, "wang", "1001")
+    call = pstn(phones, info).dial(info["direct"]["general"], from_number="13600136000")
+    try:
+        call.wait_confirmed(timeout=20)
+        agent.wait_incoming(timeout=10).wait_confirmed(timeout=10)
+        expect(page.locator("#call-phase")).to_have_text("通话中", timeout=5000)
+        colleague = register_agent(phones, info, "1002", answer_delay=0.3)
+        page.fill("#transfer-to", "1002")
+        page.get_by_role("button", name="盲转").click()
+        expect(page.locator("#pop-result")).to_have_text("正在将通话转接到 1002。")
+        colleague.wait_incoming(timeout=10).wait_confirmed(timeout=10)
+        expect(page.locator("#call-phase")).to_have_text("通话已结束", timeout=5000)
+    finally:
+        call.hangup()
+    call.wait_disconnected(timeout=10)

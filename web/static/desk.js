@@ -23,6 +23,8 @@
   var calls = {};        // linkedid -> payload, this extension's live calls
   var shown = null;      // {linkedid, phase} of the pop on screen
   var popTimer = null;
+  var gone = {};         // linkedid -> true: calls that left this extension
+  var popNote = null;    // {linkedid, text, error}: the last answer shown in the pop
   var source = null;
   var reasons = JSON.parse(d.reasons || "{}");  // reason -> its label in this language
 
@@ -51,8 +53,27 @@
 
   // ---- my state ----
 
+  var lastState = d.state;
+
+  // A call that left this extension is over for this desk, though its events may go on:
+  // transferred away, it still names this agent (who answered it); rung elsewhere after no
+  // answer, the stream stops sending it. The agent's own state going from ringing / on a
+  // call to anything else says so.
+  function callLeft(agent, state) {
+    var wasOnCall = lastState === "ringing" || lastState === "on_call";
+    var onCall = state === "ringing" || state === "on_call";
+    lastState = state;
+    if (!wasOnCall || onCall) return;
+    Object.keys(calls).forEach(function (linkedid) {
+      delete calls[linkedid];
+      gone[linkedid] = true;  // its later changes (still naming this agent) stay away
+    });
+    refreshCall();
+  }
+
   function showState(agent) {
     var state = agent.ended ? "logged_out" : (agent.state || "logged_out");
+    callLeft(agent, state);
     badge.className = "badge badge-agent-" + state;
     badge.textContent = stateLabel(state);
     reasonEl.textContent = state === "paused" && agent.reason ? (reasons[agent.reason] || agent.reason) : "";
@@ -106,8 +127,12 @@
         popBox.innerHTML = html;
         var again = popBox.querySelector("textarea");
         if (again && typed && !message) again.value = typed;
+        if (message) popNote = { linkedid: linkedid, text: message, error: false };
         var result = popBox.querySelector("#pop-result");
-        if (result && message) result.textContent = message;
+        if (result && popNote && popNote.linkedid === linkedid) {
+          result.textContent = popNote.text;  // the last answer survives a redraw
+          result.classList.toggle("is-error", popNote.error);
+        }
         desk.dispatchEvent(new CustomEvent("desk:pop", { detail: { linkedid: linkedid } }));
       })
       .catch(function () {
@@ -149,6 +174,7 @@
   }
 
   function applyCall(call) {
+    if (gone[call.linkedid]) return;
     if (mine(call)) calls[call.linkedid] = call;
     else delete calls[call.linkedid];
     refreshCall();
@@ -164,7 +190,9 @@
       var snap = JSON.parse(e.data);
       skew = snap.now - Date.now() / 1000;
       calls = {};
-      (snap.calls || []).forEach(function (c) { if (mine(c)) calls[c.linkedid] = c; });
+      (snap.calls || []).forEach(function (c) {
+        if (mine(c) && !gone[c.linkedid]) calls[c.linkedid] = c;
+      });
       (snap.agents || []).forEach(function (a) { if (a.extension === ext) showState(a); });
       setStatus(snap.ami_connected === false ? "amiDown" : "live");
       refreshCall();
@@ -192,6 +220,7 @@
     e.preventDefault();
     var data = new FormData(form);
     if (e.submitter && e.submitter.name) data.set(e.submitter.name, e.submitter.value);
+    var inPop = !!form.closest(".pop");
     var out = resultFor(form);
     var buttons = form.querySelectorAll("button");
     buttons.forEach(function (b) { b.disabled = true; });
@@ -204,6 +233,11 @@
         return response.json().catch(function () { return { ok: false, message: d.failed }; });
       })
       .then(function (answer) {
+        // The pop may have been drawn again meanwhile (the call changed): its box now.
+        if (inPop) out = document.getElementById("pop-result");
+        if (inPop && shown) {
+          popNote = { linkedid: shown.linkedid, text: answer.message || "", error: !answer.ok };
+        }
         if (out) {
           out.textContent = answer.message || "";
           out.classList.toggle("is-error", !answer.ok);
