@@ -108,6 +108,28 @@ def ringing_call(data: Data, number: str = "13800138000", ext: str = "1001") -> 
     )
 
 
+def test_an_agent_with_an_extension_starts_on_the_desk(
+    client: FlaskClient, data: Data, auth: AuthActions
+) -> None:
+    data.user("wang", "agent", extension="1001")
+    assert auth.login("wang").location == "/desk/"
+
+
+def test_ticket_numbers_link_to_the_ticket_pages_when_the_console_has_them(
+    app: Flask, client: FlaskClient, auth: AuthActions, data: Data
+) -> None:
+    app.add_url_rule("/tickets/<number>", "tickets.detail", lambda number: number)
+    data.user("wang", "agent", extension="1001")
+    auth.login("wang")
+    call_id = ringing_call(data)
+    answer = client.post(
+        f"/desk/1001/calls/{call_id}/ticket", data={"description": "x"}, headers=FETCH
+    )
+    number = answer.json["ticket"]
+    assert answer.json["url"] == f"/tickets/{number}"
+    assert f'href="/tickets/{number}"' in client.get("/desk/1001").text
+
+
 def test_an_agent_lands_on_their_own_desk(client: FlaskClient, agent: AuthActions) -> None:
     response = client.get("/desk/")
     assert response.status_code == 302 and response.location == "/desk/1001"
