@@ -200,11 +200,24 @@ class Settings(BaseSettings):
     web_host: str = "127.0.0.1"
     web_port: int = Field(default=8080, ge=1, le=65535)
     timezone: str = "Asia/Shanghai"  # IANA name; the console shows local times in it
+    # Why an agent may pause, offered on the agent desk; sent to Asterisk as the pause reason
+    # (these five have Chinese and English labels; others are shown as written).
+    pause_reasons: list[str] = Field(
+        default_factory=lambda: ["break", "lunch", "training", "meeting", "after_call_work"]
+    )
 
     # Tickets: calendar, SLA, categories, 回访, reports ([tickets] in the TOML file).
     tickets: TicketSettings = Field(default_factory=TicketSettings)
     # The wallboard's service level: the share of calls answered within this many seconds.
     service_level_seconds: int = Field(default=20, ge=1, le=3600)
+
+    @field_validator("pause_reasons")
+    @classmethod
+    def _reasons(cls, value: list[str]) -> list[str]:
+        reasons = [r.strip() for r in value]
+        if not reasons or any(not r or len(r) > 40 or "\n" in r for r in reasons):
+            raise ValueError("give one or more reasons of 1 to 40 characters, e.g. lunch")
+        return reasons
 
     @field_validator("hotline")
     @classmethod

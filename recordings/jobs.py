@@ -26,7 +26,7 @@ import socket
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, and_, or_, select, update
+from sqlalchemy import ColumnElement, and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from callcenter.db.base import utcnow
@@ -191,3 +191,18 @@ def due_for_dispatch(session: Session, *, every_seconds: float, limit: int = 100
         if session.execute(mark).rowcount == 1:  # type: ignore[attr-defined]
             sent.append(job_id)
     return sent
+
+
+def backlog(session: Session) -> dict[str, int]:
+    """How many jobs wait (``pending``: queued), run, and failed for good (for /metrics)."""
+    counts = dict.fromkeys(("pending", "running", "failed"), 0)
+    names = {
+        JobState.QUEUED.value: "pending",
+        JobState.RUNNING.value: "running",
+        JobState.FAILED.value: "failed",
+    }
+    query = select(Job.state, func.count()).group_by(Job.state)
+    for state, count in session.execute(query):
+        if state in names:
+            counts[names[state]] = int(count)
+    return counts

@@ -11,8 +11,8 @@
 
 Blueprints: ``auth`` (login/logout), ``calls`` (the call log), ``api`` (``/api/v1``),
 ``i18n`` (the language switch), ``live`` (``/live/stream``, server-sent events), ``board``
-(the supervisor's live board), ``reports``, ``admin`` (users, API tokens), ``metrics``
-(``/metrics`` for Prometheus). New areas add a blueprint each.
+(the supervisor's live board), ``desk`` (the agent's desk), ``reports``, ``admin`` (users,
+API tokens), ``metrics`` (``/metrics`` for Prometheus). New areas add a blueprint each.
 
 ``live`` is the link to a controller running in the same process (``callcenter run``
 passes one); without it the console still works, and the board shows the open calls of the
@@ -30,7 +30,7 @@ from flask_login import login_required
 from callcenter.config import Settings, load_settings
 from callcenter.db.engine import open_database
 from callcenter.live.controller_link import LiveLink
-from web import admin, admin_sections, api, board, calls, metrics, reports
+from web import admin, admin_sections, api, board, calls, desk, metrics, reports
 from web.api import tickets as api_tickets
 from web.auth import init_auth
 from web.converters import DatabaseIntConverter
@@ -75,6 +75,9 @@ def create_app(
         DATABASE_URL=settings.effective_database_url,
         QUEUES=list(settings.queues),
         SERVICE_LEVEL_SECONDS=settings.service_level_seconds,
+        ASTERISK_QUEUES=dict(settings.asterisk_queues),
+        AGENT_EXTENSIONS=list(settings.agent_extensions),
+        PAUSE_REASONS=list(settings.pause_reasons),
     )
     throttle: LoginThrottle | None = overrides.pop("LOGIN_THROTTLE", None)
     app.config.from_mapping(overrides)
@@ -94,6 +97,7 @@ def create_app(
 
     app.register_blueprint(calls.bp)
     app.register_blueprint(board.bp)
+    app.register_blueprint(desk.bp)
     app.register_blueprint(reports.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(metrics.bp)

@@ -99,9 +99,12 @@ def role_required(*roles: str) -> Callable[[F], F]:
 
 
 def home_url(user: Any) -> str:
-    """Where a user starts: supervisors and admins on the live board, agents on the calls."""
+    """Where a user starts: supervisors and admins on the live board, agents on their desk
+    (on the calls while their account has no extension)."""
     if user.has_role("supervisor", "admin"):
         return url_for("board.index")
+    if getattr(user, "extension", None):
+        return url_for("desk.index")
     return url_for("calls.index")
 
 

@@ -1,4 +1,4 @@
-"""``/metrics``: figures for Prometheus, in its text format (written by hand: five gauges).
+"""``/metrics``: figures for Prometheus, in its text format (written by hand: six gauges).
 
 Protected like the API: ``Authorization: Bearer <token>`` of a supervisor or admin (a
 Prometheus scrape job sets ``authorization: {credentials: <token>}``), or a supervisor's
@@ -14,6 +14,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from callcenter.db.user_repository import ApiTokenRepository
+from recordings.jobs import backlog
 from web.api import api_error
 from web.board_data import live_calls
 from web.database import db_session
@@ -94,6 +95,12 @@ def metrics() -> ResponseReturnValue:
             "Changed calls not yet written to the database.",
             "gauge",
             [("", link.store_backlog)],
+        ),
+        _lines(
+            "callcenter_transcription_jobs",
+            "Transcription jobs by state: pending (queued), running, failed (gave up).",
+            "gauge",
+            [(f'{{state="{state}"}}', n) for state, n in backlog(db_session()).items()],
         ),
         _lines(
             "callcenter_live_streams",

@@ -2,7 +2,8 @@
 
 Login, logout and pause talk to Asterisk directly (AMI QueueAdd / QueueRemove / QueuePause),
 so they work with or without a running controller; the controller sees the resulting
-``QueueMember*`` events and records the timeline.
+``QueueMember*`` events and records the timeline. What they send is
+``callcenter.agents.commands`` (the console's agent desk sends the same).
 """
 
 from __future__ import annotations
@@ -13,10 +14,9 @@ from typing import Any
 
 import click
 
+from callcenter.agents import commands
 from callcenter.agents.live import (
-    agent_channel,
     as_json_rows,
-    check,
     epoch_iso,
     live_agents,
     member_times,
@@ -24,7 +24,6 @@ from callcenter.agents.live import (
     with_ami,
 )
 from callcenter.agents.state import AgentState
-from callcenter.ami import actions
 from callcenter.ami.client import AmiClient
 from callcenter.config import ConfigError, Settings, load_settings
 
@@ -59,10 +58,7 @@ def _agent_defaults(settings: Settings, ext: str) -> tuple[list[str], dict[str, 
     from callcenter.agents.store import AgentRepository
 
     with _sessions(settings)() as session:
-        row = AgentRepository(session).get(ext)
-        if row is None or not row.queues:
-            return list(settings.queues), dict(row.skills) if row else {}
-        return list(row.queues), dict(row.skills)
+        return AgentRepository(session).queues_and_skills(ext, settings.queues)
 
 
 def _extension(value: str) -> str:
@@ -129,17 +125,8 @@ def login_command(extension: str, queues: tuple[str, ...]) -> None:
     wanted = list(queues) or default_queues
 
     async def work(ami: AmiClient) -> None:
-        for queue in wanted:
-            answer = await ami.send(
-                actions.queue_add(
-                    settings.asterisk_queues[queue],
-                    f"PJSIP/{ext}",
-                    member_name=ext,
-                    penalty=skills.get(queue, 0),
-                    state_interface=f"PJSIP/{ext}",
-                )
-            )
-            check(answer, f"log {ext} in to {queue}", ok_when=("Already there",))
+        chosen = {q: settings.asterisk_queues[q] for q in wanted}
+        await commands.log_in(ami, ext, chosen, penalties=skills)
 
     with_ami(settings, work)
     click.echo(f"agent {ext} logged in to {', '.join(wanted)}")
@@ -156,11 +143,7 @@ def logout_command(extension: str, queues: tuple[str, ...]) -> None:
     wanted = list(queues) or list(settings.queues)
 
     async def work(ami: AmiClient) -> None:
-        for queue in wanted:
-            answer = await ami.send(
-                actions.queue_remove(settings.asterisk_queues[queue], f"PJSIP/{ext}")
-            )
-            check(answer, f"log {ext} out of {queue}", ok_when=("Not there",))
+        await commands.log_out(ami, ext, {q: settings.asterisk_queues[q] for q in wanted})
 
     with_ami(settings, work)
     click.echo(f"agent {ext} logged out of {', '.join(wanted)}")
@@ -170,8 +153,7 @@ def _pause(ext: str, paused: bool, reason: str | None) -> None:
     settings = _settings()
 
     async def work(ami: AmiClient) -> None:
-        answer = await ami.send(actions.queue_pause(f"PJSIP/{ext}", paused, reason=reason))
-        check(answer, f"{'pause' if paused else 'unpause'} {ext} (is it logged in?)")
+        await commands.set_paused(ami, ext, paused, reason)
 
     with_ami(settings, work)
 
@@ -245,26 +227,13 @@ def transfer_command(extension: str, target: str, attended: bool) -> None:
     """Transfer an agent's current call, blind (default) or attended."""
     settings = _settings()
     ext = _extension(extension)
-    context, exten = "agents", target
-    if target.startswith("queue:"):
-        queue = target.removeprefix("queue:")
-        _check_queues(settings, (queue,))
-        context, exten = "cc-queue", settings.asterisk_queues[queue]
-    elif not target.isdigit():
-        raise click.BadParameter(
-            f"{target!r}: an extension, queue:NAME or a number", param_hint="--to"
-        )
+    try:
+        where = commands.transfer_target(target, settings.asterisk_queues)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--to") from exc
 
     async def work(ami: AmiClient) -> str:
-        channel = agent_channel(await ami.collect(actions.core_show_channels()), ext)
-        if channel is None:
-            raise click.ClickException(f"agent {ext} is not on a call")
-        if attended:
-            action = actions.atxfer(channel, exten, context=context)
-        else:
-            action = actions.blind_transfer(channel, exten, context)
-        check(await ami.send(action), f"transfer {ext}'s call to {target}")
-        return channel
+        return await commands.transfer(ami, ext, where, attended=attended)
 
     channel = with_ami(settings, work)
     kind = "attended" if attended else "blind"

@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 import click
 
 from callcenter.agents.book import AgentBook
+from callcenter.agents.commands import AgentCommandError
 from callcenter.agents.state import Agent
 from callcenter.ami import actions
 from callcenter.ami.client import AmiClient
@@ -53,18 +54,8 @@ def with_ami(settings: Settings, work: Callable[[AmiClient], Awaitable[T]]) -> T
 
     try:
         return asyncio.run(session())
-    except AmiError as exc:
+    except (AmiError, AgentCommandError) as exc:
         raise click.ClickException(str(exc)) from exc
-
-
-def check(response: Message, what: str, *, ok_when: tuple[str, ...] = ()) -> str:
-    """The response's message; a refusal stops the command (unless its text is in ok_when)."""
-    text = response.get("Message") or ""
-    if (response.get("Response") or "").lower() == "success":
-        return text
-    if any(part.lower() in text.lower() for part in ok_when):
-        return text
-    raise click.ClickException(f"{what}: Asterisk said {text or 'error'}")
 
 
 def live_agents(settings: Settings, items: list[Message], now: datetime) -> dict[str, Agent]:
@@ -91,14 +82,6 @@ def member_times(settings: Settings, items: list[Message]) -> dict[str, dict[str
             last_pause = int(item.get("LastPause") or 0)
             times[ext]["pause"] = max(times[ext].get("pause", 0), last_pause)
     return times
-
-
-def agent_channel(channels: list[Message], extension: str) -> str | None:
-    """The agent's channel that is in a call (bridged), from CoreShowChannels."""
-    mine = [c for c in channels if (c.get("Channel") or "").startswith(f"PJSIP/{extension}-")]
-    bridged = [c for c in mine if c.get("BridgeId")]
-    chosen = bridged or mine
-    return chosen[0].get("Channel") if chosen else None
 
 
 def epoch_iso(epoch: int) -> str | None:

@@ -35,6 +35,15 @@ class AgentRepository:
     def all(self) -> list[AgentRow]:
         return list(self.session.scalars(select(AgentRow).order_by(AgentRow.extension)))
 
+    def queues_and_skills(
+        self, extension: str, all_queues: Sequence[str]
+    ) -> tuple[list[str], dict[str, int]]:
+        """The queues the agent logs in to (every queue if none recorded) and its penalties."""
+        row = self.get(extension)
+        if row is None or not row.queues:
+            return list(all_queues), dict(row.skills) if row else {}
+        return list(row.queues), dict(row.skills)
+
     def save(
         self, extension: str, *, name: str, queues: Sequence[str], skills: dict[str, int]
     ) -> AgentRow:

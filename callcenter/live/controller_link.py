@@ -6,15 +6,16 @@ and the AMI client after each login. When the agents feature runs, the link publ
 agent whose state changed (kind ``agent``, key the extension): after every event, and once a
 second for what changes without an event (a wrap-up running out). The console sends AMI
 actions back with ``send`` (from any thread): the action runs on the controller's loop, and
-``send`` waits for Asterisk's answer.
+``send`` waits for Asterisk's answer. ``run`` does the same for a whole command that takes
+the AMI client (``callcenter.agents.commands``: the agent desk's log in, pause, transfer).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Awaitable, Callable, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from callcenter.ami.actions import Action
 from callcenter.ami.events import Event
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 SEND_TIMEOUT = 10.0
+T = TypeVar("T")
 
 
 class AmiUnavailableError(RuntimeError):
@@ -124,3 +126,16 @@ class LiveLink:
             raise AmiUnavailableError("the controller is not connected to Asterisk")
         future = asyncio.run_coroutine_threadsafe(self._ami.send(action), self._loop)
         return future.result(timeout)
+
+    def run(
+        self, work: Callable[[AmiClient], Awaitable[T]], *, timeout: float = SEND_TIMEOUT
+    ) -> T:
+        """Run ``work(ami)`` on the controller's loop from a console thread; its result."""
+        if self._loop is None or self._ami is None or not self.ami_connected:
+            raise AmiUnavailableError("the controller is not connected to Asterisk")
+        ami = self._ami
+
+        async def call() -> T:
+            return await work(ami)
+
+        return asyncio.run_coroutine_threadsafe(call(), self._loop).result(timeout)
