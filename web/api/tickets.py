@@ -19,7 +19,7 @@ from flask.typing import ResponseReturnValue
 
 from callcenter.config import Settings
 from callcenter.db.base import utcnow
-from callcenter.ticketing.attachments import add_attachment
+from callcenter.ticketing.attachments import add_attachment, attachments_folder
 from callcenter.ticketing.call_intake import append_call_to_ticket, ticket_from_call
 from callcenter.ticketing.repository import TicketFilter, TicketNotFoundError, TicketRepository
 from callcenter.ticketing.rules import DeskRules, rules_from_settings
@@ -42,7 +42,7 @@ bp.before_request(authenticate)
 def init_app(app: Flask, settings: Settings) -> None:
     """Register the tickets API with the desk's rules (called by ``create_app``)."""
     app.extensions[RULES_KEY] = rules_from_settings(settings)
-    app.config.setdefault("ATTACHMENTS_DIR", settings.tickets.attachments_dir)
+    app.config.setdefault("ATTACHMENTS_DIR", attachments_folder(settings))
     app.register_blueprint(bp)
     csrf.exempt(bp)  # as the calls API: bearer tokens, or the session with its CSRF check
 
@@ -220,10 +220,7 @@ def upload(number: str) -> ResponseReturnValue:
     upload = request.files.get("file")
     if upload is None:
         return api_error(400, "bad_request", "send the file as multipart field 'file'")
-    folder = Path(
-        current_app.config.get("ATTACHMENTS_DIR")
-        or Path(current_app.config.get("STATE_DIR", ".")) / "attachments"
-    )
+    folder = Path(current_app.config["ATTACHMENTS_DIR"])
     row = add_attachment(
         service(),
         number,
