@@ -76,7 +76,10 @@ def notify_supervisors(
     escalations = session.execute(
         select(EscalationRow, TicketRow.number)
         .join(TicketRow, TicketRow.id == EscalationRow.ticket_id)
-        .where(EscalationRow.acknowledged_at.is_(None), _unnotified(NotificationRow.escalation_id, EscalationRow.id))
+        .where(
+            EscalationRow.acknowledged_at.is_(None),
+            _unnotified(NotificationRow.escalation_id, EscalationRow.id),
+        )
         .order_by(EscalationRow.id)
         .limit(batch)
     ).all()
