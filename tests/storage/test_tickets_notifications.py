@@ -140,3 +140,42 @@ def test_customer_edits_are_logged_and_found_by_name_or_number(
         assert [c.id for c in repo.search("139 0000")] == [other]
         repo.remove_number(customer_id, "01065123456", by="lina")
         assert repo.numbers(customer_id) == ["13800138000"]
+
+
+def test_quarterly_satisfaction_is_measured_against_the_90_percent_target(
+    sessions: sessionmaker[Session],
+) -> None:
+    from datetime import date
+
+    from callcenter.ticketing.registers import Registers
+    from callcenter.ticketing.reports import report_series
+    from callcenter.tickets.report_figures import PeriodKind
+
+    clock = Clock(local(1, 5, 10))
+    scores = {1: [5, 5, 4, 3], 2: [5, 4, 5, 5]}  # Q1 75 % satisfied, Q2 100 %
+    with session_scope(sessions) as s:
+        service = TicketService(s, rules=RULES, clock=clock)
+        for quarter, marks in scores.items():
+            for score in marks:
+                clock.set(local(3 * quarter - 1, 3, 10))
+                row = service.create(
+                    by="1001", channel="phone", category="inquiry", description="咨询",
+                    contact="13800138000", assignee="1001",
+                )  # fmt: skip
+                service.start(row, by="1001")
+                service.resolve(row, "已答复", by="1001")
+                clock.advance(days=1)
+                Registers(service).record_visit(
+                    row.number, "completed", by="1005", satisfaction=score
+                )
+    with sessions() as s:
+        q1, q2 = report_series(s, RULES, PeriodKind.QUARTER, date(2026, 2, 1), date(2026, 5, 1))
+    one, two = q1.as_dict(), q2.as_dict()
+    assert (one["period"], one["rated"], one["satisfied"]) == ("2026-Q1", 4, 3)
+    assert one["satisfaction_rate"] == 0.75 and one["meets_satisfaction_target"] is False
+    assert one["satisfaction_target"] == 0.9
+    assert (two["period"], two["satisfaction_rate"], two["meets_satisfaction_target"]) == (
+        "2026-Q2",
+        1.0,
+        True,
+    )

@@ -21,6 +21,7 @@ from callcenter.config import Settings
 from callcenter.db.base import utcnow
 from callcenter.ticketing.attachments import add_attachment, attachments_folder
 from callcenter.ticketing.call_intake import append_call_to_ticket, ticket_from_call
+from callcenter.ticketing.call_transcripts import call_hit_to_dict, search_unticketed_calls
 from callcenter.ticketing.repository import TicketFilter, TicketNotFoundError, TicketRepository
 from callcenter.ticketing.rules import DeskRules, rules_from_settings
 from callcenter.ticketing.search import search_tickets
@@ -161,8 +162,12 @@ def search() -> ResponseReturnValue:
     query = request.args.get("q", "")
     if not query.strip():
         return api_error(400, "bad_request", "give the text to look for as ?q=")
-    hits = search_tickets(db_session(), query, limit=_int_arg("limit", 20, high=1000) or 0)
-    return jsonify(results=[hit_to_dict(h) for h in hits])
+    limit = _int_arg("limit", 20, high=1000) or 0
+    hits = search_tickets(db_session(), query, limit=limit)
+    calls = search_unticketed_calls(db_session(), query, limit=limit)
+    return jsonify(
+        results=[hit_to_dict(h) for h in hits], calls=[call_hit_to_dict(c) for c in calls]
+    )
 
 
 @bp.get("/tickets/<number>")
@@ -268,4 +273,4 @@ def append(call_id: int) -> ResponseReturnValue:
     return _ticket_answer(row.number)
 
 
-from web.api import ticket_registers  # noqa: E402, F401  (adds its routes to ``bp``)
+from web.api import customers, ticket_registers  # noqa: E402, F401  (add their routes to ``bp``)
