@@ -19,7 +19,7 @@ from callcenter.ticketing.notifications import acknowledge, count_unacknowledged
 from web.auth import role_required
 from web.database import db_session
 from web.security import safe_next_url
-from web.ticket_access import SUPERVISORS, actor_of
+from web.ticket_access import SUPERVISORS, actor_of, lang
 from web.tickets import bp, user
 
 SHOWN = 5
@@ -30,7 +30,8 @@ def describe(alert: NotificationRow) -> str:
         return _("The callback visit of ticket %(number)s is overdue.", number=alert.ticket_number)
     reasons = {"response": _("response"), "resolution": _("resolution")}
     levels = {"supervisor": _("the supervisor"), "manager": _("the manager")}
-    missed = ", ".join(reasons.get(r, r) for r in alert.reasons.split(",") if r)
+    joiner = "、" if lang() == "zh" else " and "
+    missed = joiner.join(reasons.get(r, r) for r in alert.reasons.split(",") if r)
     return _(
         "Ticket %(number)s missed its %(missed)s deadline: escalated to %(level)s.",
         number=alert.ticket_number,

@@ -122,3 +122,39 @@ def desk_label(kind: str, value: str | None) -> str:
         return code_label(enums[kind](value))
     except ValueError:
         return value
+
+
+# Audit log field names, as the change log shows them (zh, en).
+FIELD_LABELS: dict[str, tuple[str, str]] = {
+    "status": ("状态", "status"),
+    "assignee": ("处理人", "assignee"),
+    "assignee_kind": ("处理人类型", "assignee kind"),
+    "note": ("备注", "note"),
+    "priority": ("优先级", "priority"),
+    "category": ("类别", "category"),
+    "resolution": ("处理结果", "resolution"),
+    "cancel_reason": ("取消原因", "cancel reason"),
+    "escalation_level": ("升级", "escalation"),
+    "escalation_acknowledged": ("升级已确认", "escalation acknowledged"),
+    "attachment": ("附件", "attachment"),
+    "call": ("关联通话", "linked call"),
+    "due_at": ("回访期限", "callback due"),
+    "outcome": ("回访结果", "callback outcome"),
+    "satisfaction": ("满意度", "satisfaction"),
+    "responsible": ("责任人", "responsible person"),
+    "deadline": ("处理期限", "deadline"),
+    "result": ("调查结果", "result"),
+    "feedback": ("反馈客户", "feedback"),
+    "acceptance": ("客户意见", "acceptance"),
+    "name": ("姓名", "name"),
+    "vip": ("VIP", "VIP"),
+    "notes": ("备注", "notes"),
+    "number": ("号码", "number"),
+}
+
+
+def field_label(field: str) -> str:
+    labels = FIELD_LABELS.get(field)
+    if labels is None:
+        return field
+    return labels[0] if lang() == "zh" else labels[1]

@@ -44,6 +44,7 @@ from web.ticket_access import (
     code_label,
     complaint_class_label,
     desk_label,
+    field_label,
     is_supervisor,
     may_see,
     visible_condition,
@@ -302,6 +303,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         code_label=code_label,
         desk_label=desk_label,
+        field_label=field_label,
         category_label=lambda code: category_label(rules(), code),
         complaint_class_label=lambda code: complaint_class_label(rules(), code),
         open_statuses=OPEN_STATUSES,

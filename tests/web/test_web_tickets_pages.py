@@ -229,7 +229,7 @@ def test_a_customer_is_edited_and_the_change_is_logged(
     assert saved.status_code == 302
     page = client.get(link.group(1)).text
     assert "王晓明" in page and "VIP" in page and "老客户" in page
-    assert re.search(r"<td>name</td><td>王小明</td><td>王晓明</td>", page)
+    assert re.search(r"<td>姓名</td><td>王小明</td><td>王晓明</td>", page)
     taken = client.post(link.group(1), data={"action": "add_number", "number": "abc"})
     assert "not a phone number" in client.get(taken.location).text
 

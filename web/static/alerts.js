@@ -21,6 +21,10 @@
       .then(function (data) {
         if (!data) return;
         box.innerHTML = data.html;
+        // Acknowledging comes back to this page (the server rendered it for the feed).
+        box.querySelectorAll('input[name="next"]').forEach(function (input) {
+          input.value = location.pathname + location.search;
+        });
         box.dataset.count = String(data.count);
         if (count) {
           count.textContent = String(data.count);
