@@ -179,3 +179,38 @@ def test_quarterly_satisfaction_is_measured_against_the_90_percent_target(
         1.0,
         True,
     )
+
+
+def test_the_running_controller_feature_escalates_and_alerts_live(
+    sessions: sessionmaker[Session], tmp_path: Any
+) -> None:
+    """``callcenter run`` wiring: the tickets feature's loop (started at the AMI login)
+    escalates a late ticket and publishes the alert on the console's notifier."""
+    import asyncio
+    import time
+    from datetime import UTC, datetime, timedelta
+
+    from callcenter.config import Settings
+    from callcenter.live.notifier import LiveNotifier
+    from callcenter.ticketing.feature import TicketsFeature
+
+    with session_scope(sessions) as s:
+        _people(s)
+        _urgent_ticket(s, Clock(datetime.now(UTC) - timedelta(days=10)))
+    notifier = LiveNotifier()
+    subscription = notifier.subscribe()
+    feature = TicketsFeature(settings=Settings(state_dir=tmp_path), sessions=sessions)
+    feature.use_notifier(notifier.publish)
+
+    async def run() -> list[Any]:
+        await feature.on_connect(ami=None)  # type: ignore[arg-type]
+        deadline = time.monotonic() + 10
+        events: list[Any] = []
+        while len(events) < 2 and time.monotonic() < deadline:
+            events += await asyncio.to_thread(subscription.get, 0.2)
+        await feature.stop()
+        return events
+
+    events = asyncio.run(run())
+    assert sorted(e.payload["recipient"] for e in events) == ["lina", "root"]
+    assert {e.kind for e in events} == {"notification"}
