@@ -158,6 +158,9 @@ def index() -> ResponseReturnValue:
 def new() -> ResponseReturnValue:
     values = {"channel": "phone", "priority": "normal", "category": "inquiry"}
     values.update({k: v[:200] for k, v in request.args.items() if k in ("contact", "name")})
+    call_id = request.args.get("call", "")
+    if call_id.isdigit():
+        values["call"] = call_id
     return _new_form(values, errors={})
 
 
@@ -181,6 +184,7 @@ def create() -> ResponseReturnValue:
         for name in ("description", "contact", "name", "channel", "category", "priority")
     }
     values["assignee"] = form_text("assignee", limit=80)
+    values["call"] = form_text("call", limit=18)
     errors: dict[str, str] = {}
     if not values["contact"]:
         errors["contact"] = _("Enter how to reach the customer (a phone number).")
@@ -198,6 +202,7 @@ def create() -> ResponseReturnValue:
             contact=values["contact"],
             customer_name=values["name"],
             assignee=values["assignee"] or None,
+            call_id=int(values["call"]) if values["call"].isdigit() else None,
         )
     except DOMAIN_ERRORS as exc:
         db_session().rollback()

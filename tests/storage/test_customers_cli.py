@@ -4,6 +4,7 @@ through click's CliRunner, on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -81,3 +82,10 @@ def test_a_file_is_attached_listed_and_copied_back(run: Any, tmp_path: Path) -> 
     assert "no attachment" in run("tickets", "attachment", number, "999", ok=False)
     stored = list((tmp_path / "state" / "attachments" / number).iterdir())
     assert len(stored) == 1
+
+
+def test_the_report_by_quarter(run: Any) -> None:
+    _ticket(run)
+    (quarter,) = run("tickets", "report", "--period", "quarter", "--json")
+    assert re.fullmatch(r"\d{4}-Q[1-4]", quarter["period"])
+    assert quarter["tickets_opened"] == 1 and quarter["satisfaction_target"] == 0.9

@@ -267,3 +267,28 @@ def test_agents_get_no_alerts_and_every_ticket_route_is_walked(
         "tickets.customers", "tickets.customer", "tickets.edit_customer", "tickets.alerts",
         "tickets.ack_alert",
     } <= walked  # fmt: skip
+
+
+def test_a_call_found_by_its_transcript_becomes_a_ticket_with_the_transcript_as_note(
+    client: FlaskClient, logged_in: AuthActions, data: Data, app: Flask
+) -> None:
+    from callcenter.db.models import CallRow
+
+    call_id = data.call(linkedid="t.9")
+    with session_scope(sessions(app)) as session:
+        row = session.get(CallRow, call_id)
+        assert row is not None
+        row.transcript = "你好，我家水管漏水了"
+    listing = client.get("/tickets/?q=水管漏水").text
+    assert f'data-call-id="{call_id}"' in listing and f"call={call_id}" in listing
+    form = client.get(f"/tickets/new?contact=13800138000&call={call_id}").text
+    assert f'name="call" value="{call_id}"' in form
+    number = register(client, description="水管漏水", call=str(call_id))
+    page = client.get(f"/tickets/{number}").text
+    assert "note-transcript" in page and "你好，我家水管漏水了" in page
+    assert f'data-call-id="{call_id}"' in page
+    assert f'data-call-id="{call_id}"' not in client.get("/tickets/?q=水管漏水").text
+    missing = client.post(
+        "/tickets/new", data={"contact": "1", "description": "x", "call": "999999"}
+    )
+    assert missing.status_code == 400 and "no call with id 999999" in missing.text
