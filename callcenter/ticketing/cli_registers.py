@@ -241,6 +241,10 @@ def escalate_command(as_json: bool) -> None:
     with d.scope() as session:
         done = check_escalations(session, d.rules, utcnow())
         notify_supervisors(session, utcnow())  # shown on the console at its next refresh
+    if d.settings.tickets.alert_webhook_url:
+        from callcenter.ticketing.alert_webhook import deliver_alerts
+
+        deliver_alerts(d.sessions, d.settings.tickets.alert_webhook_url)
     data = [
         {
             "ticket": e.number,

@@ -136,9 +136,11 @@ def escalation_pass(
     now: datetime,
     *,
     publish: Publish | None = None,
+    webhook_url: str = "",
 ) -> list[Escalated]:
     """One SLA check plus the supervisors' alerts (escalations, overdue 回访), in one
-    transaction; the alerts go on the live stream once committed."""
+    transaction; the alerts go on the live stream once committed, and to the webhook when
+    one is set (``tickets.alert_webhook_url``)."""
     from callcenter.ticketing.notifications import LIVE_KIND, notify_supervisors
 
     with session_scope(sessions) as session:
@@ -147,6 +149,10 @@ def escalation_pass(
     if publish is not None:
         for alert in alerts:
             publish(LIVE_KIND, alert.payload())
+    if webhook_url:
+        from callcenter.ticketing.alert_webhook import deliver_alerts
+
+        deliver_alerts(sessions, webhook_url, now=now)
     return escalated
 
 
@@ -157,6 +163,7 @@ async def escalation_loop(
     every_seconds: float = 60.0,
     clock: Callable[[], datetime] = utcnow,
     publish: Callable[[], Publish | None] = lambda: None,
+    webhook_url: str = "",
 ) -> None:
     """Run ``escalation_pass`` every ``every_seconds`` until cancelled. A failed pass
     (database down) is logged and tried again at the next tick. ``publish`` is asked each
@@ -165,7 +172,12 @@ async def escalation_loop(
     while True:
         try:
             done = await asyncio.to_thread(
-                escalation_pass, sessions, rules, clock(), publish=publish()
+                escalation_pass,
+                sessions,
+                rules,
+                clock(),
+                publish=publish(),
+                webhook_url=webhook_url,
             )
             for item in done:
                 log.warning(

@@ -44,6 +44,7 @@ class TicketsFeature:
         self._rules = rules_from_settings(settings)
         self._internal = set(settings.agent_extensions)
         self._every = float(settings.tickets.escalation_check_seconds)
+        self._webhook_url = settings.tickets.alert_webhook_url
         self._seen: OrderedDict[str, None] = OrderedDict()
         self._ticketed: OrderedDict[str, None] = OrderedDict()
         self._tasks: set[asyncio.Task[object]] = set()
@@ -62,6 +63,7 @@ class TicketsFeature:
                     self._rules,
                     every_seconds=self._every,
                     publish=lambda: self._publish,
+                    webhook_url=self._webhook_url,
                 ),
                 name="ticket-escalations",
             )

@@ -214,3 +214,52 @@ def test_the_running_controller_feature_escalates_and_alerts_live(
     events = asyncio.run(run())
     assert sorted(e.payload["recipient"] for e in events) == ["lina", "root"]
     assert {e.kind for e in events} == {"notification"}
+
+
+def test_alerts_go_to_the_webhook_once_each_and_a_failure_is_retried(
+    sessions: sessionmaker[Session],
+) -> None:
+    import json
+    import threading
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+
+    received: list[dict[str, Any]] = []
+    answers = [500, 200]  # the first attempt fails
+
+    class Hook(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            status = answers.pop(0) if answers else 200
+            if status == 200:
+                received.append(json.loads(body))
+            self.send_response(status)
+            self.end_headers()
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Hook)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_port}/alerts"
+    try:
+        with session_scope(sessions) as s:
+            _people(s)
+            number = _urgent_ticket(s, Clock(local(3, 2, 9)))
+        escalation_pass(sessions, RULES, local(3, 2, 9, 31), webhook_url=url)
+        assert received == []  # 500: kept for the next pass
+        escalation_pass(sessions, RULES, local(3, 2, 9, 32), webhook_url=url)
+        escalation_pass(sessions, RULES, local(3, 2, 9, 33), webhook_url=url)
+    finally:
+        server.shutdown()
+    (sent,) = received  # one POST for the alert, not one per supervisor, not repeated
+    assert sent["ticket"] == number and sent["kind"] == "escalation"
+    assert sent["reasons"] == ["response"] and "超时升级" in sent["text"]
+
+
+def test_a_webhook_url_that_is_not_http_is_refused_by_name() -> None:
+    from pydantic import ValidationError
+
+    from callcenter.config import TicketSettings
+
+    with pytest.raises(ValidationError, match=r"tickets\.alert_webhook_url"):
+        TicketSettings(alert_webhook_url="ftp://example.org")
