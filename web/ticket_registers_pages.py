@@ -13,14 +13,16 @@ from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import login_required
+from sqlalchemy import select
 
+from callcenter.db.ticket_models import CallbackVisitRow, TicketRow
 from callcenter.ticketing.registers import Registers
 from callcenter.tickets.callback_visits import VisitOutcome
 from callcenter.tickets.complaints import ComplaintStatus
 from web.api.tickets import rules
 from web.auth import role_required
 from web.database import db_session
-from web.ticket_access import SUPERVISORS, actor_of, may_see
+from web.ticket_access import SUPERVISORS, actor_of, visible_condition
 from web.tickets import bp, form_text, service, ticket_action, user
 
 SUMMARY_ROWS = 5000
@@ -140,11 +142,19 @@ def visits() -> ResponseReturnValue:
     show = request.args.get("show", "pending")
     show = show if show in ("pending", "overdue", "all") else "pending"
     now = datetime.now(UTC)
-    rows = Registers(service()).visits(
-        overdue_at=now if show == "overdue" else None, pending=show == "pending", limit=200
+    session = db_session()
+    query = select(CallbackVisitRow, TicketRow).join(
+        TicketRow, TicketRow.id == CallbackVisitRow.ticket_id
     )
-    session, me = db_session(), user()
-    rows = [(v, t) for v, t in rows if may_see(session, me, t)]
+    if show != "all":
+        query = query.where(CallbackVisitRow.outcome.is_(None))
+    if show == "overdue":
+        query = query.where(CallbackVisitRow.due_at < now)
+    condition = visible_condition(session, user())  # agents: the visits of their tickets
+    if condition is not None:
+        query = query.where(condition)
+    order = CallbackVisitRow.due_at.desc() if show == "all" else CallbackVisitRow.due_at
+    rows = [(v, t) for v, t in session.execute(query.order_by(order).limit(200)).all()]
     return render_template(
         "tickets/visits.html",
         rows=rows,

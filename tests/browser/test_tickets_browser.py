@@ -84,6 +84,10 @@ def test_a_ticket_from_the_page_through_its_steps_with_a_live_escalation_alert(
     expect(page.locator("#ticket-status .ticket-status")).to_have_text("已解决")
     expect(page.locator("#visits")).to_contain_text("待回访")
 
+    page.goto(f"{console.base_url}/tickets/visits")
+    expect(page.locator(f'#visits-table tr[data-number="{number}"]')).to_be_visible()
+    console.screenshot(page, "visits-zh")
+    page.goto(f"{console.base_url}/tickets/{number}")
     banner.locator(f'[data-ticket="{number}"] button').click()  # acknowledge
     expect(page.locator(".alert-banner")).to_have_count(0)
     take_step(page, "close")
