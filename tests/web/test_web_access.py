@@ -163,4 +163,6 @@ class TestWithCsrf:
         for endpoint, url in posts:
             response = client.post(url, data={"agent": "1001", "mode": "listen"})
             assert response.status_code == 400, (endpoint, url, response.status_code)
-        assert {"board.spy", "admin.users", "admin.tokens", "auth.logout"} <= {e for e, _ in posts}
+        assert {"board.spy", "admin.users", "admin.tokens", "auth.logout"} <= {
+            e for e, _ in posts
+        }
