@@ -83,6 +83,7 @@ def _attach() -> None:
     from callcenter.agents.cli import agent, agents_command, transfer_command
     from callcenter.db.cli import db
     from callcenter.sandbox.cli import sandbox
+    from callcenter.ticketing.cli_customers import customers  # and the attachment commands
     from callcenter.ticketing.cli_registers import tickets  # with the register commands
     from callcenter.users_cli import user
     from ivr.cli import menus, prompts
@@ -101,6 +102,7 @@ def _attach() -> None:
     main.add_command(db)
     main.add_command(user)
     main.add_command(tickets)
+    main.add_command(customers)
 
 
 _attach()

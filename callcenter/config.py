@@ -76,6 +76,16 @@ class TicketSettings(BaseModel):
     escalation_check_seconds: int = Field(default=60, ge=5, le=3600)
     # Where attachment files are kept; empty: <state_dir>/attachments.
     attachments_dir: Path | None = None
+    # Alerts to supervisors also POSTed as JSON to this URL (a chat bot, a mail gateway);
+    # empty: off. See callcenter/ticketing/alert_webhook.py.
+    alert_webhook_url: str = ""
+
+    @field_validator("alert_webhook_url")
+    @classmethod
+    def _webhook(cls, value: str) -> str:
+        if value and not value.startswith(("http://", "https://")):
+            raise ValueError("tickets.alert_webhook_url must start with http:// or https://")
+        return value
 
     @field_validator("calendar")
     @classmethod

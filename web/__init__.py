@@ -12,7 +12,9 @@
 Blueprints: ``auth`` (login/logout), ``calls`` (the call log), ``api`` (``/api/v1``),
 ``i18n`` (the language switch), ``live`` (``/live/stream``, server-sent events), ``board``
 (the supervisor's live board), ``desk`` (the agent's desk), ``reports``, ``admin`` (users,
-API tokens), ``metrics`` (``/metrics`` for Prometheus). New areas add a blueprint each.
+API tokens, agents, queues, menus, hours), ``tickets`` (tickets, complaint register, 回访,
+customers, supervisors' alerts), ``metrics`` (``/metrics`` for Prometheus). New areas add a
+blueprint each.
 
 ``live`` is the link to a controller running in the same process (``callcenter run``
 passes one); without it the console still works, and the board shows the open calls of the
@@ -31,6 +33,7 @@ from callcenter.config import Settings, load_settings
 from callcenter.db.engine import open_database
 from callcenter.live.controller_link import LiveLink
 from web import admin, admin_sections, api, board, calls, desk, metrics, reports
+from web import tickets as ticket_pages
 from web.api import tickets as api_tickets
 from web.auth import init_auth
 from web.converters import DatabaseIntConverter
@@ -104,6 +107,7 @@ def create_app(
     app.register_blueprint(api.bp)
     csrf.exempt(api.bp)  # bearer tokens are not sent by browsers on their own; see web.api
     api_tickets.init_app(app, settings)  # /api/v1/tickets, complaints, visits, reports
+    ticket_pages.init_app(app)  # /tickets: list, detail, registers, customers, alerts
     csrf.exempt(metrics.bp)  # GET only, bearer token
     app.add_url_rule("/", "index", login_required(calls.index_redirect))
     return app

@@ -26,7 +26,7 @@ AGENT_STATES = {
     "paused": _l("Paused"),
 }
 
-TICKET_DETAIL = "tickets.detail"  # the ticket pages, when installed (web.tickets)
+TICKET_DETAIL = "tickets.detail"  # web.tickets; a console built without it shows bare numbers
 
 
 def pause_reason_label(reason: str) -> str:

@@ -55,6 +55,10 @@ def _start_console(settings: Settings, controller: Controller) -> threading.Thre
 
     live = LiveLink(LiveNotifier())
     live.attach(controller)  # every changed call -> the console's live board
+    for feature in controller.features:  # escalation alerts -> supervisors' pages
+        use_notifier = getattr(feature, "use_notifier", None)
+        if use_notifier is not None:
+            use_notifier(live.notifier.publish)
     app = create_app(settings, live=live)
     thread = threading.Thread(
         target=serve,

@@ -7,12 +7,18 @@ import hashlib
 import re
 from pathlib import Path
 
+from callcenter.config import Settings
 from callcenter.db.ticket_models import AttachmentRow, TicketRow
 from callcenter.ticketing.service import TicketService, write_audit
 from callcenter.tickets.audit import AuditEntry
 
 MAX_BYTES = 20 * 1024 * 1024
 _UNSAFE = re.compile(r"[^\w.\-]+", re.UNICODE)
+
+
+def attachments_folder(settings: Settings) -> Path:
+    """``tickets.attachments_dir``, or ``<state_dir>/attachments`` when it is not set."""
+    return settings.tickets.attachments_dir or settings.state_dir / "attachments"
 
 
 def safe_filename(name: str) -> str:

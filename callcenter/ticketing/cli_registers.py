@@ -22,6 +22,7 @@ from callcenter.ticketing.cli_common import (
     parse_when,
 )
 from callcenter.ticketing.escalation import acknowledge, check_escalations, open_escalations
+from callcenter.ticketing.notifications import notify_supervisors
 from callcenter.ticketing.registers import Registers
 from callcenter.ticketing.reports import (
     appraisal_to_dict,
@@ -239,6 +240,11 @@ def escalate_command(as_json: bool) -> None:
     d = desk()
     with d.scope() as session:
         done = check_escalations(session, d.rules, utcnow())
+        notify_supervisors(session, utcnow())  # shown on the console at its next refresh
+    if d.settings.tickets.alert_webhook_url:
+        from callcenter.ticketing.alert_webhook import deliver_alerts
+
+        deliver_alerts(d.sessions, d.settings.tickets.alert_webhook_url)
     data = [
         {
             "ticket": e.number,

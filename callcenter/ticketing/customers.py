@@ -7,12 +7,19 @@ when two calls from the same number arrive at once (unique number + savepoint).
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from datetime import datetime
+
+from sqlalchemy import delete, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from callcenter.db.base import utcnow
+from callcenter.db.notification_models import CustomerAuditRow
 from callcenter.db.ticket_models import CustomerNumberRow, CustomerRow
 from callcenter.ticketing.numbering import normalize_number
+
+MAX_NAME = 200
+MAX_SEARCH = 200
 
 
 class CustomerRepository:
@@ -85,15 +92,85 @@ class CustomerRepository:
         name: str | None = None,
         vip: bool | None = None,
         notes: str | None = None,
+        by: str = "system",
+        at: datetime | None = None,
     ) -> CustomerRow:
+        """Change name / VIP flag / notes; each changed field leaves a ``customer_audit`` row."""
         customer = self.get(customer_id)
         if customer is None:
-            raise LookupError(f"no customer {customer_id}")
-        if name is not None:
-            customer.name = name
-        if vip is not None:
-            customer.vip = vip
-        if notes is not None:
-            customer.notes = notes
+            raise LookupError(f"no customer {customer_id} (客户不存在)")
+        if name is not None and len(name) > MAX_NAME:
+            raise ValueError(f"name is {len(name)} characters; at most {MAX_NAME}")
+        at = at or utcnow()
+        for field, value in (("name", name), ("vip", vip), ("notes", notes)):
+            old = getattr(customer, field)
+            if value is None or value == old:
+                continue
+            setattr(customer, field, value)
+            self._audit(customer_id, field, str(old), str(value), by=by, at=at)
         self.session.flush()
         return customer
+
+    def add_number_audited(
+        self, customer_id: int, raw: str, *, label: str = "", by: str, at: datetime | None = None
+    ) -> str:
+        if self.get(customer_id) is None:
+            raise LookupError(f"no customer {customer_id} (客户不存在)")
+        before = self.numbers(customer_id)
+        number = self.add_number(customer_id, raw, label)
+        if number not in before:
+            self._audit(customer_id, "number", None, number, by=by, at=at or utcnow())
+        return number
+
+    def remove_number(
+        self, customer_id: int, raw: str, *, by: str, at: datetime | None = None
+    ) -> None:
+        number = normalize_number(raw)
+        if number not in self.numbers(customer_id):
+            raise LookupError(f"customer {customer_id} has no number {raw!r}")
+        self.session.execute(
+            delete(CustomerNumberRow).where(
+                CustomerNumberRow.customer_id == customer_id, CustomerNumberRow.number == number
+            )
+        )
+        self._audit(customer_id, "number", number, None, by=by, at=at or utcnow())
+        self.session.flush()
+
+    def search(self, text: str, *, limit: int = 50) -> list[CustomerRow]:
+        """Customers whose name contains ``text`` or one of whose numbers contains its digits;
+        newest first. Empty text lists the newest customers."""
+        if not 0 < limit <= MAX_SEARCH:
+            raise ValueError(f"limit must be 1..{MAX_SEARCH}, got {limit}")
+        query = select(CustomerRow)
+        text = text.strip()
+        if text:
+            digits = normalize_number(text)
+            conditions = [CustomerRow.name.contains(text, autoescape=True)]
+            if digits:
+                owners = select(CustomerNumberRow.customer_id).where(
+                    CustomerNumberRow.number.contains(digits, autoescape=True)
+                )
+                conditions.append(CustomerRow.id.in_(owners))
+            query = query.where(or_(*conditions))
+        query = query.order_by(CustomerRow.id.desc()).limit(limit)
+        return list(self.session.scalars(query))
+
+    def history(self, customer_id: int) -> list[CustomerAuditRow]:
+        query = select(CustomerAuditRow).where(CustomerAuditRow.customer_id == customer_id)
+        return list(self.session.scalars(query.order_by(CustomerAuditRow.id)))
+
+    def _audit(
+        self,
+        customer_id: int,
+        field: str,
+        old: str | None,
+        new: str | None,
+        *,
+        by: str,
+        at: datetime,
+    ) -> None:
+        self.session.add(
+            CustomerAuditRow(
+                customer_id=customer_id, at=at, actor=by, field=field, old=old, new=new
+            )
+        )

@@ -127,23 +127,59 @@ def acknowledge(
     return row
 
 
+Publish = Callable[..., object]  # LiveNotifier.publish(kind, payload)
+
+
+def escalation_pass(
+    sessions: sessionmaker[Session],
+    rules: DeskRules,
+    now: datetime,
+    *,
+    publish: Publish | None = None,
+    webhook_url: str = "",
+) -> list[Escalated]:
+    """One SLA check plus the supervisors' alerts (escalations, overdue 回访), in one
+    transaction; the alerts go on the live stream once committed, and to the webhook when
+    one is set (``tickets.alert_webhook_url``)."""
+    from callcenter.ticketing.notifications import LIVE_KIND, notify_supervisors
+
+    with session_scope(sessions) as session:
+        escalated = check_escalations(session, rules, now)
+        alerts = notify_supervisors(session, now)
+    if publish is not None:
+        for alert in alerts:
+            publish(LIVE_KIND, alert.payload())
+    if webhook_url:
+        from callcenter.ticketing.alert_webhook import deliver_alerts
+
+        deliver_alerts(sessions, webhook_url, now=now)
+    return escalated
+
+
 async def escalation_loop(
     sessions: sessionmaker[Session],
     rules: DeskRules,
     *,
     every_seconds: float = 60.0,
     clock: Callable[[], datetime] = utcnow,
+    publish: Callable[[], Publish | None] = lambda: None,
+    webhook_url: str = "",
 ) -> None:
-    """Run ``check_escalations`` every ``every_seconds`` until cancelled. A failed pass
-    (database down) is logged and tried again at the next tick."""
-
-    def one_pass() -> list[Escalated]:
-        with session_scope(sessions) as session:
-            return check_escalations(session, rules, clock())
+    """Run ``escalation_pass`` every ``every_seconds`` until cancelled. A failed pass
+    (database down) is logged and tried again at the next tick. ``publish`` is asked each
+    time (the console's notifier may be plugged in after the loop started)."""
 
     while True:
         try:
-            for item in await asyncio.to_thread(one_pass):
+            done = await asyncio.to_thread(
+                escalation_pass,
+                sessions,
+                rules,
+                clock(),
+                publish=publish(),
+                webhook_url=webhook_url,
+            )
+            for item in done:
                 log.warning(
                     "ticket %s escalated to %s (%s)",
                     item.number,

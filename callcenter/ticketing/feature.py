@@ -44,15 +44,27 @@ class TicketsFeature:
         self._rules = rules_from_settings(settings)
         self._internal = set(settings.agent_extensions)
         self._every = float(settings.tickets.escalation_check_seconds)
+        self._webhook_url = settings.tickets.alert_webhook_url
         self._seen: OrderedDict[str, None] = OrderedDict()
         self._ticketed: OrderedDict[str, None] = OrderedDict()
         self._tasks: set[asyncio.Task[object]] = set()
         self._escalations: asyncio.Task[None] | None = None
+        self._publish: Callable[..., object] | None = None
+
+    def use_notifier(self, publish: Callable[..., object]) -> None:
+        """Alerts to supervisors go live on the console's notifier (``callcenter run``)."""
+        self._publish = publish
 
     async def on_connect(self, ami: AmiClient) -> None:
         if self._escalations is None or self._escalations.done():
             self._escalations = asyncio.create_task(
-                escalation_loop(self._sessions, self._rules, every_seconds=self._every),
+                escalation_loop(
+                    self._sessions,
+                    self._rules,
+                    every_seconds=self._every,
+                    publish=lambda: self._publish,
+                    webhook_url=self._webhook_url,
+                ),
                 name="ticket-escalations",
             )
 

@@ -28,7 +28,6 @@ from callcenter.tickets.report_figures import (
     PeriodKind,
     ReportPeriod,
     TicketFigures,
-    periods_between,
     rounded,
 )
 
@@ -162,10 +161,29 @@ def period_report(session: Session, rules: DeskRules, period: ReportPeriod) -> P
     )
 
 
+MAX_PERIODS = 400  # a bit over a year of days; each period is two queries
+
+
 def report_series(
     session: Session, rules: DeskRules, kind: PeriodKind, first: date, last: date
 ) -> list[PeriodReport]:
-    return [period_report(session, rules, p) for p in periods_between(kind, first, last)]
+    """One report per period from the one holding ``first`` to the one holding ``last``;
+    ValueError for a reversed range, more than ``MAX_PERIODS`` periods, or dates at the
+    end of the calendar."""
+    if last < first:
+        raise ValueError(f"the range ends ({last}) before it starts ({first})")
+    try:
+        periods = [ReportPeriod.containing(kind, first)]
+        while periods[-1].end <= last:
+            if len(periods) >= MAX_PERIODS:
+                raise ValueError(
+                    f"{first} to {last} is more than {MAX_PERIODS} {kind.value} periods;"
+                    " ask for a shorter range or a longer period"
+                )
+            periods.append(periods[-1].following())
+    except OverflowError:
+        raise ValueError(f"{first} to {last}: dates out of range") from None
+    return [period_report(session, rules, p) for p in periods]
 
 
 def monthly_appraisal(

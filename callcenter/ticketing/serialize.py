@@ -176,3 +176,23 @@ def ticket_detail(session: Session, row: TicketRow) -> dict[str, Any]:
         "visits": [visit_to_dict(v, row.number) for v in repo.visits(row.id)],
         "escalations": [escalation_to_dict(e, row.number) for e in repo.escalations(row.id)],
     }
+
+
+def customer_detail(session: Session, row: CustomerRow, *, history: bool = True) -> dict[str, Any]:
+    """A customer with their numbers, recent tickets and (``history``) the change log."""
+    from callcenter.ticketing.customers import CustomerRepository
+    from callcenter.ticketing.repository import TicketFilter
+
+    customers = CustomerRepository(session)
+    tickets = TicketRepository(session).filtered(TicketFilter(customer_id=row.id), limit=20)
+    data = {
+        **customer_to_dict(row, customers.numbers(row.id)),
+        "created_at": iso(row.created_at),
+        "tickets": [ticket_to_dict(t) for t in tickets],
+    }
+    if history:
+        data["history"] = [
+            {"at": iso(a.at), "by": a.actor, "field": a.field, "old": a.old, "new": a.new}
+            for a in customers.history(row.id)
+        ]
+    return data

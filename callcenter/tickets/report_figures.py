@@ -23,11 +23,13 @@ class PeriodKind(StrEnum):
     DAY = "day"
     WEEK = "week"
     MONTH = "month"
+    QUARTER = "quarter"  # seed 002: "质量管理部每季度对服务质量进行检查"
 
 
 @dataclass(frozen=True, slots=True)
 class ReportPeriod:
-    """Local dates ``start`` (included) to ``end`` (excluded) of one day, week or month."""
+    """Local dates ``start`` (included) to ``end`` (excluded) of one day, week, month or
+    quarter."""
 
     kind: PeriodKind
     start: date
@@ -40,12 +42,18 @@ class ReportPeriod:
         if kind is PeriodKind.WEEK:
             monday = day - timedelta(days=day.weekday())
             return cls(kind, monday, monday + timedelta(days=7))
+        if kind is PeriodKind.QUARTER:
+            first = day.replace(month=(day.month - 1) // 3 * 3 + 1, day=1)
+            following = (first + timedelta(days=95)).replace(day=1)
+            return cls(kind, first, following)
         first = day.replace(day=1)
         following = (first + timedelta(days=32)).replace(day=1)
         return cls(kind, first, following)
 
     @property
     def label(self) -> str:
+        if self.kind is PeriodKind.QUARTER:
+            return f"{self.start.year}-Q{(self.start.month - 1) // 3 + 1}"
         if self.kind is PeriodKind.MONTH:
             return f"{self.start:%Y-%m}"
         if self.kind is PeriodKind.WEEK:

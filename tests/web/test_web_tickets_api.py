@@ -134,3 +134,27 @@ def test_openapi_ticket_schemas_are_the_dicts(
         "/api/v1/visits",
     ):
         assert path in paths
+
+
+def test_a_report_range_too_long_or_reversed_is_refused_by_name(
+    client: FlaskClient, supervisor: dict[str, str]
+) -> None:
+    too_long = client.get(
+        "/api/v1/reports?period=day&from=2000-01-01&to=2026-01-01", headers=supervisor
+    )
+    assert too_long.status_code == 400 and "more than 400 day periods" in too_long.json["message"]
+    reversed_ = client.get(
+        "/api/v1/reports?period=month&from=2026-03-01&to=2026-01-01", headers=supervisor
+    )
+    assert reversed_.status_code == 400 and "before it starts" in reversed_.json["message"]
+    end = client.get("/api/v1/reports?period=quarter&from=9999-12-31", headers=supervisor)
+    assert end.status_code == 400
+    quarters = client.get(
+        "/api/v1/reports?period=quarter&from=2026-01-01&to=2026-12-31", headers=supervisor
+    )
+    assert [r["period"] for r in quarters.json["reports"]] == [
+        "2026-Q1",
+        "2026-Q2",
+        "2026-Q3",
+        "2026-Q4",
+    ]

@@ -228,7 +228,47 @@ TICKET_DETAIL_SCHEMA: dict[str, Any] = {
     ]
 }
 
+CUSTOMER_SCHEMA = _obj(
+    {
+        "id": _INT,
+        "name": _STR,
+        "vip": {"type": "boolean"},
+        "notes": _STR,
+        "numbers": {"type": "array", "items": _STR},
+    }
+)
+
+CUSTOMER_CHANGE_SCHEMA = _obj({"at": _TIME, "by": _STR, "field": _STR, "old": _NSTR, "new": _NSTR})
+
+CUSTOMER_DETAIL_SCHEMA: dict[str, Any] = {
+    "allOf": [
+        _ref("Customer"),
+        _obj(
+            {
+                "created_at": _TIME,
+                "tickets": {"type": "array", "items": _ref("Ticket")},
+                "history": {"type": "array", "items": _ref("CustomerChange")},
+            }
+        ),
+    ]
+}
+
+CALL_HIT_SCHEMA = _obj(
+    {
+        "id": _INT,
+        "started_at": _TIME,
+        "caller_number": _STR,
+        "caller_name": _STR,
+        "agent": _NSTR,
+        "snippet": _STR,
+    }
+)
+
 TICKET_SCHEMAS: dict[str, Any] = {
+    "Customer": CUSTOMER_SCHEMA,
+    "CustomerDetail": CUSTOMER_DETAIL_SCHEMA,
+    "CustomerChange": CUSTOMER_CHANGE_SCHEMA,
+    "CallHit": CALL_HIT_SCHEMA,
     "Ticket": TICKET_SCHEMA,
     "TicketDetail": TICKET_DETAIL_SCHEMA,
     "TicketNote": NOTE_SCHEMA,
@@ -354,8 +394,18 @@ def ticket_paths() -> dict[str, Any]:
         "/api/v1/tickets/search": {
             "get": _op(
                 "searchTickets",
-                "Search tickets, notes and transcripts (Chinese too)",
-                ("200", _list("results", "SearchHit"), "Newest first."),
+                "Search tickets, notes and transcripts (Chinese too); ``calls`` lists calls"
+                " without a ticket whose transcript matches",
+                (
+                    "200",
+                    _obj(
+                        {
+                            "results": {"type": "array", "items": _ref("SearchHit")},
+                            "calls": {"type": "array", "items": _ref("CallHit")},
+                        }
+                    ),
+                    "Newest first.",
+                ),
                 "400",
                 params=[{**_q("q", _STR), "required": True}, _q("limit", _INT)],
             ),
@@ -466,7 +516,62 @@ def ticket_paths() -> dict[str, Any]:
             )
         }
     paths.update(_register_paths())
+    paths.update(_customer_paths())
     return paths
+
+
+def _customer_paths() -> dict[str, Any]:
+    customer_id = {"name": "customer_id", "in": "path", "required": True, "schema": _INT}
+    detail = ("200", _ref("CustomerDetail"), "The customer, their tickets and change log.")
+    return {
+        "/api/v1/customers": {
+            "get": _op(
+                "listCustomers",
+                "Customers, newest first; q = part of a name or a phone number",
+                ("200", _list("customers", "Customer"), "The customers."),
+                "400",
+                params=[
+                    _q("q", _STR, "Part of a name or a number."),
+                    _q("limit", {"type": "integer", "minimum": 1, "maximum": 200, "default": 50}),
+                ],
+            ),
+        },
+        "/api/v1/customers/{customer_id}": {
+            "get": _op("getCustomer", "One customer", detail, "400", params=[customer_id]),
+            "patch": _op(
+                "editCustomer",
+                "Change name, VIP flag or notes (logged)",
+                detail,
+                "400",
+                params=[customer_id],
+                body={
+                    "type": "object",
+                    "minProperties": 1,
+                    "additionalProperties": False,
+                    "properties": {"name": _STR, "vip": {"type": "boolean"}, "notes": _STR},
+                },
+            ),
+        },
+        "/api/v1/customers/{customer_id}/numbers": {
+            "post": _op(
+                "addCustomerNumber",
+                "Give the customer another phone number (logged)",
+                ("201", _ref("CustomerDetail"), "The customer."),
+                "400",
+                params=[customer_id],
+                body=_body({"number": _STR, "label": _STR}, ["number"]),
+            ),
+        },
+        "/api/v1/customers/{customer_id}/numbers/{number}": {
+            "delete": _op(
+                "removeCustomerNumber",
+                "Take a phone number away from the customer (logged)",
+                detail,
+                "400",
+                params=[customer_id, _NUMBER],
+            ),
+        },
+    }
 
 
 def _register_paths() -> dict[str, Any]:
@@ -557,12 +662,12 @@ def _register_paths() -> dict[str, Any]:
         "/api/v1/reports": {
             "get": _op(
                 "ticketReports",
-                "Figures per day, week or month (supervisor); format=csv for CSV",
+                "Figures per day, week, month or quarter (supervisor); format=csv for CSV",
                 ("200", _list("reports", "PeriodReport"), "One row per period."),
                 "400",
                 "403",
                 params=[
-                    _q("period", _enum("day", "week", "month")),
+                    _q("period", _enum("day", "week", "month", "quarter")),
                     _q("from", date),
                     _q("to", date),
                     _q("format", _enum("json", "csv")),

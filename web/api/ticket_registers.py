@@ -11,6 +11,7 @@ from flask.typing import ResponseReturnValue
 from callcenter.db.base import utcnow
 from callcenter.ticketing.attendance import attendance, attendance_to_dict
 from callcenter.ticketing.escalation import acknowledge, check_escalations, open_escalations
+from callcenter.ticketing.notifications import LIVE_KIND, notify_supervisors
 from callcenter.ticketing.registers import Registers
 from callcenter.ticketing.reports import (
     appraisal_to_dict,
@@ -22,6 +23,7 @@ from callcenter.ticketing.serialize import complaint_to_dict, escalation_to_dict
 from web.api import api_error
 from web.api.tickets import actor, body, bp, desk_errors, require_role, rules, service
 from web.database import db_session
+from web.live import live_link
 
 SUPERVISORS = ("supervisor", "admin")
 COMPLAINT_ACTIONS = {
@@ -136,7 +138,11 @@ def run_escalation_check() -> ResponseReturnValue:
     if denied is not None:
         return denied
     done = check_escalations(db_session(), rules(), utcnow())
+    alerts = notify_supervisors(db_session(), utcnow())
     db_session().commit()
+    publish = live_link().notifier.publish
+    for alert in alerts:
+        publish(LIVE_KIND, alert.payload())
     return jsonify(
         escalated=[
             {

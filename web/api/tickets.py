@@ -19,8 +19,9 @@ from flask.typing import ResponseReturnValue
 
 from callcenter.config import Settings
 from callcenter.db.base import utcnow
-from callcenter.ticketing.attachments import add_attachment
+from callcenter.ticketing.attachments import add_attachment, attachments_folder
 from callcenter.ticketing.call_intake import append_call_to_ticket, ticket_from_call
+from callcenter.ticketing.call_transcripts import call_hit_to_dict, search_unticketed_calls
 from callcenter.ticketing.repository import TicketFilter, TicketNotFoundError, TicketRepository
 from callcenter.ticketing.rules import DeskRules, rules_from_settings
 from callcenter.ticketing.search import search_tickets
@@ -42,7 +43,7 @@ bp.before_request(authenticate)
 def init_app(app: Flask, settings: Settings) -> None:
     """Register the tickets API with the desk's rules (called by ``create_app``)."""
     app.extensions[RULES_KEY] = rules_from_settings(settings)
-    app.config.setdefault("ATTACHMENTS_DIR", settings.tickets.attachments_dir)
+    app.config.setdefault("ATTACHMENTS_DIR", attachments_folder(settings))
     app.register_blueprint(bp)
     csrf.exempt(bp)  # as the calls API: bearer tokens, or the session with its CSRF check
 
@@ -161,8 +162,12 @@ def search() -> ResponseReturnValue:
     query = request.args.get("q", "")
     if not query.strip():
         return api_error(400, "bad_request", "give the text to look for as ?q=")
-    hits = search_tickets(db_session(), query, limit=_int_arg("limit", 20, high=1000) or 0)
-    return jsonify(results=[hit_to_dict(h) for h in hits])
+    limit = _int_arg("limit", 20, high=1000) or 0
+    hits = search_tickets(db_session(), query, limit=limit)
+    calls = search_unticketed_calls(db_session(), query, limit=limit)
+    return jsonify(
+        results=[hit_to_dict(h) for h in hits], calls=[call_hit_to_dict(c) for c in calls]
+    )
 
 
 @bp.get("/tickets/<number>")
@@ -220,10 +225,7 @@ def upload(number: str) -> ResponseReturnValue:
     upload = request.files.get("file")
     if upload is None:
         return api_error(400, "bad_request", "send the file as multipart field 'file'")
-    folder = Path(
-        current_app.config.get("ATTACHMENTS_DIR")
-        or Path(current_app.config.get("STATE_DIR", ".")) / "attachments"
-    )
+    folder = Path(current_app.config["ATTACHMENTS_DIR"])
     row = add_attachment(
         service(),
         number,
@@ -271,4 +273,4 @@ def append(call_id: int) -> ResponseReturnValue:
     return _ticket_answer(row.number)
 
 
-from web.api import ticket_registers  # noqa: E402, F401  (adds its routes to ``bp``)
+from web.api import customers, ticket_registers  # noqa: E402, F401  (add their routes to ``bp``)
