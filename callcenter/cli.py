@@ -81,6 +81,7 @@ def run_command(no_console: bool) -> None:
 
 def _attach() -> None:
     from callcenter.agents.cli import agent, agents_command, transfer_command
+    from callcenter.callbacks.cli import callbacks_command
     from callcenter.db.cli import db
     from callcenter.sandbox.cli import sandbox
     from callcenter.ticketing.cli_registers import tickets  # with the register commands
@@ -101,6 +102,7 @@ def _attach() -> None:
     main.add_command(db)
     main.add_command(user)
     main.add_command(tickets)
+    main.add_command(callbacks_command)
 
 
 _attach()

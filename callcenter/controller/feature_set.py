@@ -10,6 +10,7 @@ from callcenter.controller.features import Feature
 
 def build_features(settings: Settings, sessions: sessionmaker[Session]) -> list[Feature]:
     from callcenter.agents.feature import AgentsFeature
+    from callcenter.callbacks.feature import CallbacksFeature
     from callcenter.controller.ivr_setup import build_ivr
     from callcenter.ticketing.call_intake import ticket_status
     from callcenter.ticketing.feature import TicketsFeature
@@ -20,9 +21,12 @@ def build_features(settings: Settings, sessions: sessionmaker[Session]) -> list[
         with sessions() as session:
             return ticket_status(session, number)
 
+    agents = AgentsFeature(settings=settings, sessions=sessions)
     return [
         build_ivr(settings, lookup_ticket=lookup_ticket),
         RecordingFeature.from_settings(settings, sessions),
-        AgentsFeature(settings=settings, sessions=sessions),
+        agents,
         TicketsFeature(settings=settings, sessions=sessions),
+        # After agents: a callback's turn depends on the agents' state after each event.
+        CallbacksFeature(settings=settings, sessions=sessions, free_agents=agents.book.free_in),
     ]
