@@ -54,9 +54,10 @@ class AsteriskLog:
             f.seek(self.start)
             return f.read().decode("utf-8", errors="replace")
 
-    def played(self, name: str, language: str) -> bool:
-        pattern = rf"Playing '{re.escape(name)}\.\w+' \(language '{language}'\)"
-        return re.search(pattern, self.text()) is not None
+    def played(self, name: str, language: str) -> int:
+        """How often ``name`` was played in ``language`` (0: never)."""
+        pattern = rf"Playing '(?:[^']*/)?{re.escape(name)}\.\w+' \(language '{language}'\)"
+        return len(re.findall(pattern, self.text()))
 
 
 def test_a_caller_overflows_to_voicemail_and_the_message_is_kept(
@@ -71,7 +72,7 @@ def test_a_caller_overflows_to_voicemail_and_the_message_is_kept(
     log = AsteriskLog(sandbox)
     call = pstn(phones, info).dial(info["direct"]["complaints"], from_number="13855550001")
     # Nobody answers: after OVERFLOW seconds the caller hears the prompt, then the beep.
-    assert until(lambda: log.played("overflow-voicemail", "en") or False, timeout=OVERFLOW + 10)
+    assert until(lambda: log.played("en/overflow-voicemail", "en"), timeout=OVERFLOW + 10)
     assert until(lambda: "beep" in log.text(), timeout=15)
     call.play_wav(make_tone_wav(tmp_path / "message.wav", seconds=2.0))
     call.wait_playback_done(timeout=15)
@@ -97,7 +98,7 @@ def test_a_chinese_caller_overflows_to_a_callback_request(
     through_ivr(controller, call, "1", "1")  # 中文, repair
     ended = call.wait_disconnected(timeout=OVERFLOW + 30)
     assert ended.hangup_by == "remote"
-    assert log.played("overflow-callback", "zh") or "/zh/overflow-callback" in log.text()
+    assert log.played("zh/overflow-callback", "zh")
     (logged,) = controller.wait_calls(1)
     assert logged["disposition"] == "callback" and logged["language"] == "zh"
     assert logged["queue"] == "repair"
@@ -122,18 +123,23 @@ def test_position_announcements_are_in_the_callers_language(
     through_ivr(controller, first, "1", "3")  # 中文, general: first in line
     assert until(lambda: log.played("queue-youarenext", "zh"), timeout=15), log.text()[-2000:]
     second = trunk.dial(info["direct"]["general"], from_number="13855550004")  # English
-    assert until(lambda: log.played("digits/2", "en"), timeout=15), log.text()[-2000:]
-    assert log.played("queue-thereare", "en") and log.played("queue-callswaiting", "en")
+    assert until(lambda: log.played("queue-callswaiting", "en"), timeout=15), log.text()[-2000:]
+    assert log.played("queue-thereare", "en") and log.played("digits/2", "en")
     third = trunk.dial(info["hotline"], from_number="13855550005", display_name="丙")
     third.start_recording(tmp_path / "third.wav")
     through_ivr(controller, third, "1", "3")  # 中文: third in line
-    assert until(lambda: log.played("queue-callswaiting", "zh"), timeout=20), log.text()[-2000:]
+    # The first caller heard "thank you" once; now the third one's announcement has ended.
+    assert until(lambda: log.played("queue-thankyou", "zh") >= 2, timeout=20), log.text()[-2000:]
     assert log.played("queue-thereare", "zh") and log.played("digits/3", "zh")
+    assert log.played("queue-callswaiting", "zh")
     recorded = third.stop_recording()
     assert recorded is not None
-    # What the third caller heard is the Chinese file we made, not an English fallback.
+    # What the third caller heard is the Chinese we made ("第三位"), not an English fallback
+    # (that would be Allison's voice) nor another number.
     zh = sandbox.host_path(zh_sounds_dir(sandbox.asterisk_dirs))
-    assert heard(recorded, zh / "queue-thereare.wav") > 0.8
+    assert heard(recorded, zh / "digits/3.wav") > 0.9
+    assert heard(recorded, zh / "queue-callswaiting.wav") > 0.8
+    assert heard(recorded, zh / "digits/8.wav") < 0.6
     for call in (first, second, third):
         call.hangup()
 
