@@ -144,6 +144,13 @@ def test_one_callback_per_number_and_an_unanswered_one_is_left_open(
     (merged,) = callbacks(controller)
     assert merged["requests"] == 2 and merged["status"] == "pending"
 
+    def tickets() -> list[Any]:
+        return [c["ticket"] for c in controller.calls() if c["disposition"] == "callback"]
+
+    # Both calls are on the one callback ticket.
+    assert until(lambda: len(tickets()) == 2 and len(set(tickets()) - {None}) == 1, timeout=20)
+    assert None not in tickets()
+
     agent = register_agent(phones, info, "1007")
     for _ in range(CALLBACKS["attempts"]):
         agent.wait_incoming(timeout=20).wait_confirmed(timeout=10)
