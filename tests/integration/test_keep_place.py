@@ -21,7 +21,7 @@ from tests.phones import PhoneHost
 
 pytestmark = ASTERISK
 
-QUEUE_SETTINGS = {"general": {"keep_place_announce_seconds": 5}}
+QUEUE_SETTINGS = {"general": {"keep_place_announce_seconds": 5, "ring_seconds": 3}}
 CALLBACKS = {
     "attempts": 2,
     "retry_seconds": 1,
@@ -32,7 +32,8 @@ CALLBACKS = {
 
 @pytest.fixture(scope="module")
 def keep_place_env() -> Iterator[dict[str, str]]:
-    """The general queue offers * every 5 s; callbacks with short waits (Asterisk side too)."""
+    """The general queue offers * every 5 s and rings an agent 3 s before the next; callbacks
+    with short waits (the Asterisk side too)."""
     Sandbox(load_settings(queue_settings=QUEUE_SETTINGS, callbacks=CALLBACKS)).up()
     try:
         yield {
@@ -159,3 +160,28 @@ def test_one_callback_per_number_and_an_unanswered_one_is_left_open(
     (unreached,) = callbacks(controller, "--all")
     assert unreached["status"] == "unreached" and unreached["attempts"] == 2
     assert unreached["last_result"] == "BUSY"
+
+
+def test_an_agent_who_does_not_answer_the_callback_is_passed_over_for_another(
+    keep_place_env: dict[str, str],
+    start_controller: Callable[..., RunningController],
+    phones: PhoneHost,
+    info: dict[str, Any],
+    sandbox: Sandbox,
+) -> None:
+    controller = start_controller(**keep_place_env)
+    log = AsteriskLog(sandbox)
+    customer = customer_phone(phones, info, auto_answer=True)
+    keep_place(controller, log, customer, info["hotline"], "13866660003", "2", "3")
+    away = register_agent(phones, info, "1008", auto_answer=False)  # rings, nobody answers
+    away_leg = away.wait_incoming(timeout=20)
+    present = register_agent(phones, info, "1009")
+    leg = present.wait_incoming(timeout=20)
+    leg.wait_confirmed(timeout=10)
+    assert away_leg.wait_disconnected(timeout=10).confirmed_at is None
+    back = customer.wait_incoming(timeout=20)
+    assert back.info.request_user == "13866660003"
+    back.wait_confirmed(timeout=10)
+    back.hangup()
+    assert until(lambda: callbacks(controller, "--all")[0]["status"] == "done", timeout=15)
+    assert callbacks(controller, "--all")[0]["agent"] == "1009"
