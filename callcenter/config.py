@@ -142,7 +142,8 @@ class CallbackSettings(BaseModel):
 
     attempts: int = Field(default=3, ge=1, le=10)  # calls to the customer before giving up
     retry_seconds: int = Field(default=300, ge=1)  # between unanswered attempts
-    agent_wait_seconds: int = Field(default=60, ge=5)  # for an agent to answer, per try
+    # A callback waits this long in the queue for an agent, then steps out and waits its turn.
+    agent_wait_seconds: int = Field(default=600, ge=5)
     customer_ring_seconds: int = Field(default=30, ge=5)  # the customer's phone rings this long
     check_seconds: float = Field(default=1.0, gt=0, le=60)  # how often turns are checked
 

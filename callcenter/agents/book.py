@@ -46,16 +46,12 @@ class AgentBook:
     def get(self, extension: str) -> Agent:
         return self._agents.get(extension) or Agent(extension)
 
-    def free_in(self, queue: str) -> int:
-        """Agents app_queue could ring now for ``queue``: logged in, not paused, idle (no
-        call, no wrap-up) and with a phone registered and not in use."""
+    def staffed(self, queue: str) -> int:
+        """Agents logged in to ``queue`` and not paused there (busy or not)."""
         return sum(
             1
             for agent in self._agents.values()
-            if agent.state is AgentState.AVAILABLE
-            and queue in agent.queues
-            and queue not in agent.paused_in
-            and agent.device == "NOT_INUSE"
+            if queue in agent.queues and queue not in agent.paused_in
         )
 
     def queue(self, asterisk_name: str) -> str:

@@ -4,8 +4,9 @@ The dialplan ([cc-keep-place]) reports the request with ``UserEvent(KeepPlace)``
 ``IvrCallback``, which makes the call's disposition ``callback`` and its ticket). This feature
 stores it (merged with an open one of the same number), follows who waits in each queue
 (QueueCallerJoin/Leave), and once a second checks ``turns.callbacks_due``. A due callback is
-originated as ``Local/<queue>@cc-callback-agent/n``: app_queue rings a free agent first; when
-one answers, [cc-callback-customer] dials the customer through the pstn trunk and reports
+originated as ``Local/<queue>@cc-callback-agent/n``: it waits in the queue ahead of later
+callers and app_queue rings the next free agent for it first; when one answers,
+[cc-callback-customer] dials the customer through the pstn trunk and reports
 ``UserEvent(CallbackCall)`` then ``UserEvent(CallbackResult, Status: <DIALSTATUS>)``.
 
 Database work runs in worker threads; the open callbacks are mirrored in memory and rebuilt
@@ -41,7 +42,7 @@ log = logging.getLogger(__name__)
 
 CHANNEL_PREFIX = "cb-"  # uniqueids of callback calls: cb-<callback id>-<epoch>
 AGENT_CONTEXT = "cc-callback-agent"
-FreeAgents = Callable[[str], int]
+Staffed = Callable[[str], int]  # agents logged in to a queue and not paused
 
 
 def callback_id_of(uniqueid: str) -> int | None:
@@ -59,11 +60,11 @@ class CallbacksFeature:
         *,
         settings: Settings,
         sessions: sessionmaker[Session],
-        free_agents: FreeAgents,
+        staffed: Staffed,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self._sessions = sessions
-        self._free_agents = free_agents
+        self._staffed = staffed
         self._clock = clock
         self._config = settings.callbacks
         self._queues = settings.asterisk_queues  # desk name -> app_queue name
@@ -198,8 +199,8 @@ class CallbacksFeature:
             return
         await self._expire_stuck(now)
         callers = {q: list(c.values()) for q, c in self._queue_callers.items()}
-        free = {q: self._free_agents(q) for q in self._queues}
-        for cb_id in callbacks_due(list(self._callbacks.values()), callers, free, now):
+        staffed = {q: self._staffed(q) for q in self._queues}
+        for cb_id in callbacks_due(list(self._callbacks.values()), callers, staffed, now):
             await self._start(ami, cb_id, now)
 
     async def _expire_stuck(self, now: datetime) -> None:
@@ -247,7 +248,7 @@ class CallbacksFeature:
             log.error("callback %d: Originate refused: %s", cb_id, answer.get("Message"))
             self._started[cb_id] = now - timedelta(days=1)  # the next check puts it back
             return
-        log.info("callback %d: ringing a free agent of %s for %s", cb_id, waiting.queue, number)
+        log.info("callback %d: in %s for the next free agent, for %s", cb_id, waiting.queue, number)
 
     def _queue_entry(self, item: Message, now: datetime) -> None:
         uniqueid = item.get("Uniqueid") or ""

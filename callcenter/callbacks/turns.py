@@ -1,9 +1,11 @@
 """Whose callback is due. Pure: no I/O, no clock (``now`` is given).
 
 A caller who kept their place keeps their *virtual* place: the moment they joined the queue.
-Their callback is due when no caller still waiting in that queue joined before them, an agent
-of the queue is free, and no other callback of the queue is still ringing agents (app_queue
-then has the free agent to itself). Callbacks of one queue go in the order of their places.
+Their callback is due when no caller still waiting in that queue joined before them, the
+queue is staffed (an agent logged in and not paused), and no other callback of the queue is
+waiting for an agent. It then enters the queue ahead of everyone who joined after its place
+(the feature gives it a high priority), so app_queue hands it the next free agent: no caller
+behind it can take that agent first. Callbacks of one queue go in the order of their places.
 """
 
 from __future__ import annotations
@@ -43,14 +45,14 @@ class Waiting:
 def callbacks_due(
     callbacks: Sequence[Waiting],
     queue_callers: Mapping[str, Iterable[datetime]],
-    free_agents: Mapping[str, int],
+    staffed: Mapping[str, int],
     now: datetime,
 ) -> list[int]:
-    """Ids of the callbacks to start now, at most one per queue and per free agent."""
+    """Ids of the callbacks to start now, at most one per queue."""
     due: list[int] = []
     for queue in sorted({c.queue for c in callbacks}):
         mine = sorted((c for c in callbacks if c.queue == queue), key=lambda c: c.joined_at)
-        if free_agents.get(queue, 0) <= 0:
+        if staffed.get(queue, 0) <= 0:
             continue
         if any(c.status is CallbackStatus.CALLING for c in mine):
             continue

@@ -28,5 +28,5 @@ def build_features(settings: Settings, sessions: sessionmaker[Session]) -> list[
         agents,
         TicketsFeature(settings=settings, sessions=sessions),
         # After agents: a callback's turn depends on the agents' state after each event.
-        CallbacksFeature(settings=settings, sessions=sessions, free_agents=agents.book.free_in),
+        CallbacksFeature(settings=settings, sessions=sessions, staffed=agents.book.staffed),
     ]

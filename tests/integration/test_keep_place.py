@@ -15,7 +15,7 @@ from callcenter.sandbox import Sandbox
 from callcenter.sandbox.process import until
 from tests.integration.agent_helpers import cli
 from tests.integration.conftest import ASTERISK, RunningController, through_ivr
-from tests.integration.test_call_log import register_agent
+from tests.integration.test_call_log import pstn, register_agent
 from tests.integration.test_queue_waiting import AsteriskLog
 from tests.phones import PhoneHost
 
@@ -58,6 +58,20 @@ def callbacks(controller: RunningController, *flags: str) -> list[dict[str, Any]
     return list(json.loads(cli(controller, "callbacks", "--json", *flags)))
 
 
+def logged_call(controller: RunningController, linkedid: str) -> dict[str, Any]:
+    """The call ``linkedid`` once it has ended and is stored."""
+
+    def ended() -> dict[str, Any] | None:
+        return next(
+            (c for c in controller.calls() if c["linkedid"] == linkedid and c["ended_at"]), None
+        )
+
+    assert until(lambda: ended() is not None, timeout=20), controller.calls()
+    found = ended()
+    assert found is not None
+    return found
+
+
 def keep_place(
     controller: RunningController,
     log: AsteriskLog,
@@ -68,8 +82,8 @@ def keep_place(
 ) -> Any:
     """Call the hotline, choose ``keys``, wait for the offer, press * and be hung up."""
 
-    def offers() -> int:
-        return log.played("keep-place", "zh") + log.played("keep-place", "en")
+    def offers() -> int:  # to callers (a callback waiting in the queue hears them too)
+        return sum(log.played("keep-place", lang, channel="PJSIP/pstn") for lang in ("zh", "en"))
 
     before = offers()
     call = phone.dial(hotline, from_number=number, display_name="留位")
@@ -94,14 +108,13 @@ def test_star_keeps_the_place_and_a_free_agent_is_rung_before_the_customer_is_ca
     # The offer (callcenter-queue/<language>/keep-place) and the confirmation, in Chinese.
     assert log.played("callcenter-queue/keep-place", "zh")
     assert log.played("callcenter-queue/zh/keep-place-ok", "zh")
-    (asked,) = controller.wait_calls(1)
-    assert asked["disposition"] == "callback" and asked["queue"] == "general"
     (pending,) = callbacks(controller)
-    assert (pending["number"], pending["status"], pending["queue"]) == (
-        "13866660001",
-        "pending",
-        "general",
-    )
+    # The default agents are logged in (their phones are not registered): the callback is
+    # already in the queue, first in line, waiting for an agent.
+    assert (pending["number"], pending["queue"]) == ("13866660001", "general")
+    assert pending["status"] in ("pending", "calling")
+    asked = logged_call(controller, pending["linkedid"])
+    assert asked["disposition"] == "callback" and asked["queue"] == "general"
 
     controller.stop()  # the request is in the database, not only in memory
     controller.start()
@@ -121,8 +134,7 @@ def test_star_keeps_the_place_and_a_free_agent_is_rung_before_the_customer_is_ca
     assert callbacks(controller) == []
     done = callbacks(controller, "--all")[0]
     assert done["agent"] == "1006" and done["attempts"] == 1
-    calls = controller.wait_calls(2)
-    callback_call = next(c for c in calls if c["linkedid"] == done["callback_linkedid"])
+    callback_call = logged_call(controller, done["callback_linkedid"])
     assert callback_call["agent"] == "1006" and callback_call["caller_number"] == "13866660001"
     links = [s["detail"] for s in callback_call["timeline"] if s["kind"] == "callback_for"]
     assert links == [asked["linkedid"]]
@@ -143,7 +155,7 @@ def test_one_callback_per_number_and_an_unanswered_one_is_left_open(
     )  # English, general
     keep_place(controller, log, customer, info["hotline"], "13866660002", "2", "3")  # asks again
     (merged,) = callbacks(controller)
-    assert merged["requests"] == 2 and merged["status"] == "pending"
+    assert merged["requests"] == 2 and merged["status"] in ("pending", "calling")
 
     def tickets() -> list[Any]:
         return [c["ticket"] for c in controller.calls() if c["disposition"] == "callback"]
@@ -185,3 +197,34 @@ def test_an_agent_who_does_not_answer_the_callback_is_passed_over_for_another(
     back.hangup()
     assert until(lambda: callbacks(controller, "--all")[0]["status"] == "done", timeout=15)
     assert callbacks(controller, "--all")[0]["agent"] == "1009"
+
+
+def test_a_callback_keeps_its_place_ahead_of_a_caller_who_came_later(
+    keep_place_env: dict[str, str],
+    start_controller: Callable[..., RunningController],
+    phones: PhoneHost,
+    info: dict[str, Any],
+    sandbox: Sandbox,
+) -> None:
+    controller = start_controller(**keep_place_env)
+    log = AsteriskLog(sandbox)
+    customer = customer_phone(phones, info, auto_answer=True)
+    keep_place(controller, log, customer, info["hotline"], "13866660006", "2", "3")
+    later = pstn(phones, info).dial(info["direct"]["general"], from_number="13866660007")
+    later.wait_ringing(timeout=10)
+    assert until(
+        lambda: any(
+            c["caller_number"] == "13866660007" and c["queue"] == "general"
+            for c in controller.calls()
+        ),
+        timeout=10,
+    )
+    agent = register_agent(phones, info, "1010")
+    first = agent.wait_incoming(timeout=20)
+    assert first.info.remote_number == "13866660006"  # the callback, not the later caller
+    first.wait_confirmed(timeout=10)
+    back = customer.wait_incoming(timeout=20)
+    back.wait_confirmed(timeout=10)
+    assert not later.info.confirmed_at  # still waiting its turn
+    back.hangup()
+    later.hangup()

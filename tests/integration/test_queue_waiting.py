@@ -54,9 +54,13 @@ class AsteriskLog:
             f.seek(self.start)
             return f.read().decode("utf-8", errors="replace")
 
-    def played(self, name: str, language: str) -> int:
-        """How often ``name`` was played in ``language`` (0: never)."""
-        pattern = rf"Playing '(?:[^']*/)?{re.escape(name)}\.\w+' \(language '{language}'\)"
+    def played(self, name: str, language: str, *, channel: str = "") -> int:
+        """How often ``name`` was played in ``language`` (0: never), to channels whose name
+        starts with ``channel`` (e.g. ``PJSIP/pstn``) if given."""
+        heard_on = rf"<{re.escape(channel)}[^>]*> " if channel else ""
+        pattern = (
+            rf"{heard_on}Playing '(?:[^']*/)?{re.escape(name)}\.\w+' \(language '{language}'\)"
+        )
         return len(re.findall(pattern, self.text()))
 
 

@@ -1,4 +1,4 @@
-"""Whose callback is due: the virtual place in line, free agents, retries, results."""
+"""Whose callback is due: the virtual place in line, staffing, retries, results."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ def test_a_callback_waits_for_a_caller_who_joined_earlier() -> None:
     assert callbacks_due([callback], {"general": [at(20)]}, {"general": 1}, at(60)) == [1]
 
 
-def test_no_free_agent_means_no_callback() -> None:
+def test_a_queue_nobody_is_logged_in_to_gets_no_callback() -> None:
     callback = Waiting(1, "general", at(10), PENDING)
     assert callbacks_due([callback], {}, {"general": 0}, at(60)) == []
 
