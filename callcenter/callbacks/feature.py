@@ -9,8 +9,8 @@ callers and app_queue rings the next free agent for it first; when one answers,
 [cc-callback-customer] dials the customer through the pstn trunk and reports
 ``UserEvent(CallbackCall)`` then ``UserEvent(CallbackResult, Status: <DIALSTATUS>)``.
 
-Database work runs in worker threads; the open callbacks are mirrored in memory and rebuilt
-from the table after every (re)connect, so they survive a restart of the controller.
+Database work runs in worker threads (``records``); the open callbacks are mirrored in
+memory and rebuilt from the table after every (re)connect, so they survive a restart.
 """
 
 from __future__ import annotations
@@ -26,16 +26,10 @@ from callcenter.ami import actions
 from callcenter.ami.client import AmiClient
 from callcenter.ami.events import Event, Hangup, QueueCallerJoin, QueueCallerLeave, UserEvent
 from callcenter.ami.message import Message
-from callcenter.callbacks.store import CallbackRepository, Request, as_waiting
-from callcenter.callbacks.ticket_notes import note_on_tickets
-from callcenter.callbacks.turns import (
-    CallbackStatus,
-    Waiting,
-    after_result,
-    callbacks_due,
-)
+from callcenter.callbacks.records import CallbackRecords
+from callcenter.callbacks.store import Request
+from callcenter.callbacks.turns import CallbackStatus, Waiting, callbacks_due
 from callcenter.config import Settings
-from callcenter.db.engine import session_scope
 from callcenter.domain.call import Call
 
 log = logging.getLogger(__name__)
@@ -63,7 +57,7 @@ class CallbacksFeature:
         staffed: Staffed,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
-        self._sessions = sessions
+        self._records = CallbackRecords(sessions, settings.callbacks)
         self._staffed = staffed
         self._clock = clock
         self._config = settings.callbacks
@@ -97,7 +91,7 @@ class CallbacksFeature:
             if (cb_id := callback_id_of(channel.get("Uniqueid") or "")) is not None
         }
         async with self._busy:
-            rows = await asyncio.to_thread(self._load, live, now)
+            rows = await asyncio.to_thread(self._records.load, live, now)
         self._callbacks = {w.id: w for w in rows}
         self._started = {cb_id: now for cb_id in live if cb_id in self._callbacks}
         log.info("callbacks: %d open after resync", len(self._callbacks))
@@ -145,7 +139,7 @@ class CallbacksFeature:
             at=event.at,
         )
         async with self._busy:
-            waiting, merged = await asyncio.to_thread(self._store_request, request)
+            waiting, merged = await asyncio.to_thread(self._records.store_request, request)
         self._callbacks[waiting.id] = waiting
         how = "merged into the open callback" if merged else "new callback"
         log.info("callback: %s keeps their place in %s: %s %d", number, queue, how, waiting.id)
@@ -158,7 +152,7 @@ class CallbacksFeature:
         now = event.at
         async with self._busy:
             waiting = await asyncio.to_thread(
-                self._update,
+                self._records.update,
                 cb_id,
                 CallbackStatus.CONNECTED,
                 now,
@@ -175,7 +169,7 @@ class CallbacksFeature:
         result = (event.fields.get("Status") or "").strip().upper() or "NOAGENT"
         self._started.pop(cb_id, None)
         async with self._busy:
-            waiting = await asyncio.to_thread(self._finish, cb_id, result, event.at)
+            waiting = await asyncio.to_thread(self._records.finish, cb_id, result, event.at)
         if waiting is None:
             self._callbacks.pop(cb_id, None)
         else:
@@ -212,14 +206,14 @@ class CallbacksFeature:
                 log.warning("callback %d: no result after %s; it waits again", cb_id, limit)
                 async with self._busy:
                     waiting = await asyncio.to_thread(
-                        self._update, cb_id, CallbackStatus.PENDING, now, {}
+                        self._records.update, cb_id, CallbackStatus.PENDING, now, {}
                     )
                 if waiting is not None:
                     self._callbacks[cb_id] = waiting
 
     async def _start(self, ami: AmiClient, cb_id: int, now: datetime) -> None:
         async with self._busy:
-            row = await asyncio.to_thread(self._begin, cb_id, now)
+            row = await asyncio.to_thread(self._records.begin, cb_id, now)
         if row is None:
             self._callbacks.pop(cb_id, None)
             return
@@ -258,75 +252,6 @@ class CallbacksFeature:
         joined = now - timedelta(seconds=_int(item.get("Wait")) or 0)
         self._queue_callers.setdefault(queue, {})[uniqueid] = joined
         self._joined[uniqueid] = (queue, joined)
-
-    # -- database (worker threads) --------------------------------------------------------
-
-    def _load(self, live: set[int], now: datetime) -> list[Waiting]:
-        """Open callbacks; those whose call is gone since we last saw them wait again."""
-        with session_scope(self._sessions) as session:
-            rows = CallbackRepository(session).open()
-            for row in rows:
-                in_call = row.status != CallbackStatus.PENDING.value
-                if in_call and row.id not in live:
-                    row.status = CallbackStatus.PENDING.value
-                    row.updated_at = now
-            return [as_waiting(row) for row in rows]
-
-    def _store_request(self, request: Request) -> tuple[Waiting, bool]:
-        with session_scope(self._sessions) as session:
-            row, merged = CallbackRepository(session).request(request)
-            return as_waiting(row), merged
-
-    def _update(
-        self, cb_id: int, status: CallbackStatus, at: datetime, changes: dict[str, object]
-    ) -> Waiting | None:
-        with session_scope(self._sessions) as session:
-            row = CallbackRepository(session).set_status(cb_id, status, at, **changes)
-            return None if row is None else as_waiting(row)
-
-    def _begin(self, cb_id: int, at: datetime) -> tuple[Waiting, str, str, str, str] | None:
-        with session_scope(self._sessions) as session:
-            repo = CallbackRepository(session)
-            row = repo.get(cb_id)
-            if row is None or row.status != CallbackStatus.PENDING.value:
-                return None
-            repo.set_status(cb_id, CallbackStatus.CALLING, at)
-            return as_waiting(row), row.number, row.caller_name, row.linkedid, row.language
-
-    def _finish(self, cb_id: int, result: str, at: datetime) -> Waiting | None:
-        """The callback after its call; None once it is no longer open."""
-        with session_scope(self._sessions) as session:
-            repo = CallbackRepository(session)
-            row = repo.get(cb_id)
-            open_now = (CallbackStatus.CALLING.value, CallbackStatus.CONNECTED.value)
-            if row is None or row.status not in open_now:
-                return None
-            outcome = after_result(
-                result,
-                attempts=row.attempts,
-                max_attempts=self._config.attempts,
-                retry_seconds=self._config.retry_seconds,
-            )
-            repo.finish(cb_id, outcome, result, at)
-            if outcome.status is CallbackStatus.DONE:
-                note_on_tickets(
-                    session,
-                    row.linkedid,
-                    f"已回拨，坐席 {row.agent} / called back by agent "
-                    f"{row.agent} (call {row.callback_linkedid})",
-                    at,
-                )
-                return None
-            if outcome.status is CallbackStatus.UNREACHED:
-                note_on_tickets(
-                    session,
-                    row.linkedid,
-                    f"回拨 {row.attempts} 次未接通，请人工处理 / callback not answered after "
-                    f"{row.attempts} attempts ({result}): left open for a person",
-                    at,
-                )
-                return None
-            return as_waiting(row)
 
 
 def _int(value: str | None) -> int | None:
