@@ -3,7 +3,7 @@ SHELL := /bin/bash
 VENV := .venv
 BIN := $(VENV)/bin
 # The typed core: the AMI protocol, the domain, the IVR engine, the ticket rules.
-STRICT := callcenter/ami callcenter/domain callcenter/tickets callcenter/ticketing callcenter/agents callcenter/admin ivr recordings
+STRICT := callcenter/ami callcenter/callbacks callcenter/domain callcenter/tickets callcenter/ticketing callcenter/agents callcenter/admin ivr recordings
 
 .PHONY: help deps lint typecheck test test-unit test-integration demo bench bench-ivr clean
 

@@ -9,14 +9,7 @@ import unicodedata
 
 import click
 
-from callcenter.config import ConfigError, Settings, load_settings
-
-
-def settings_or_exit() -> Settings:
-    try:
-        return load_settings()
-    except ConfigError as exc:
-        raise click.ClickException(str(exc)) from exc
+from callcenter.cli_support import settings_or_exit
 
 
 @click.group()
@@ -81,6 +74,7 @@ def run_command(no_console: bool) -> None:
 
 def _attach() -> None:
     from callcenter.agents.cli import agent, agents_command, transfer_command
+    from callcenter.callbacks.cli import callbacks_command
     from callcenter.db.cli import db
     from callcenter.sandbox.cli import sandbox
     from callcenter.ticketing.cli_customers import customers  # and the attachment commands
@@ -103,6 +97,7 @@ def _attach() -> None:
     main.add_command(user)
     main.add_command(tickets)
     main.add_command(customers)
+    main.add_command(callbacks_command)
 
 
 _attach()

@@ -130,8 +130,32 @@ class QueueSettings(BaseModel):
     announce_frequency: int = Field(default=30, ge=0)  # seconds between them; 0: never
     periodic_announce_seconds: int = Field(default=0, ge=0)  # "please hold"; 0: never
     overflow_seconds: int = Field(default=300, ge=5)  # then leave for overflow_to (or end)
-    overflow_to: str = ""  # another queue's name; empty: the call ends after overflow_seconds
+    # Where a caller goes after overflow_seconds: another queue's name, "voicemail" (leave a
+    # message), "callback" (a callback request); empty: the call ends.
+    overflow_to: str = ""
     survey: bool = True  # satisfaction survey after the agent hangs up
+    # "Press * to keep your place": the caller hangs up and is called back in turn.
+    keep_place: bool = True
+    keep_place_announce_seconds: int = Field(default=30, ge=5)  # how often it is offered
+    # Announcements (position, keep-place) to the caller at the head of the queue too; the
+    # first agent is then rung after the first announcement (app_queue's order).
+    announce_to_first: bool = False
+
+
+OVERFLOW_ACTIONS = ("voicemail", "callback")
+
+
+class CallbackSettings(BaseModel):
+    """``[callbacks]``: how the desk calls back callers who pressed * to keep their place."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    attempts: int = Field(default=3, ge=1, le=10)  # calls to the customer before giving up
+    retry_seconds: int = Field(default=300, ge=1)  # between unanswered attempts
+    # A callback waits this long in the queue for an agent, then steps out and waits its turn.
+    agent_wait_seconds: int = Field(default=600, ge=5)
+    customer_ring_seconds: int = Field(default=30, ge=5)  # the customer's phone rings this long
+    check_seconds: float = Field(default=1.0, gt=0, le=60)  # how often turns are checked
 
 
 class Settings(BaseSettings):
@@ -165,6 +189,8 @@ class Settings(BaseSettings):
 
     # Queue behaviour per queue name (queues not named get the defaults of QueueSettings).
     queue_settings: dict[str, QueueSettings] = Field(default_factory=dict)
+    # Callbacks of callers who kept their place (docs/agents.md).
+    callbacks: CallbackSettings = Field(default_factory=CallbackSettings)
     # DTMF feature codes agents press during a call (features.conf): blind, attended transfer.
     blind_transfer_code: str = "##"
     attended_transfer_code: str = "*2"
@@ -251,6 +277,8 @@ class Settings(BaseSettings):
         for name in value:
             if not name.isidentifier() or not name.isascii():
                 raise ValueError(f"queue name {name!r} must be ASCII letters, digits, underscore")
+            if name in OVERFLOW_ACTIONS:
+                raise ValueError(f"queue name {name!r} is reserved (an overflow action)")
         if len(set(value)) != len(value):
             raise ValueError("queue names must be unique")
         return value
@@ -264,8 +292,12 @@ class Settings(BaseSettings):
         for name, queue in value.items():
             if name not in queues:
                 raise ValueError(f"{name!r} is not one of the queues {queues}")
-            if queue.overflow_to and queue.overflow_to not in queues:
-                raise ValueError(f"{name}.overflow_to: no queue {queue.overflow_to!r}")
+            target = queue.overflow_to
+            if target and target not in queues and target not in OVERFLOW_ACTIONS:
+                raise ValueError(
+                    f"{name}.overflow_to: {target!r} is neither a queue {queues} nor one of "
+                    f"{list(OVERFLOW_ACTIONS)}"
+                )
             if queue.overflow_to == name:
                 raise ValueError(f"{name}.overflow_to: a queue cannot overflow to itself")
         return value

@@ -57,6 +57,9 @@ class QueueForm(CsrfForm):
     announce_frequency = _seconds(_l("Repeat those every (seconds, 0 = never)"), 0, 3600)
     periodic_announce_seconds = _seconds(_l('"Please hold" every (seconds, 0 = never)'), 0, 3600)
     survey = BooleanField(_l("Satisfaction survey after the call"))
+    keep_place = BooleanField(_l('Offer "press * to keep your place" (we call back)'))
+    keep_place_announce_seconds = _seconds(_l("Offer it every (seconds)"), 5, 3600)
+    announce_to_first = BooleanField(_l("Announce to the caller at the head of the queue too"))
 
 
 class MemberForm(CsrfForm):
@@ -71,7 +74,12 @@ def _queue_form(queue: str, queues: list[str], current: QueueSettings) -> QueueF
     form = QueueForm(data=current.model_dump())
     form.strategy.choices = [(s, f"{STRATEGY_LABELS[s]} ({s})") for s in STRATEGIES]
     others = [(q, queue_label(q)) for q in queues if q != queue]
-    form.overflow_to.choices = [("", _("Nobody: the call ends")), *others]
+    form.overflow_to.choices = [
+        ("", _("Nobody: the call ends")),
+        *others,
+        ("voicemail", _("Voicemail (becomes a ticket)")),
+        ("callback", _("Callback request (becomes a ticket)")),
+    ]
     return form
 
 

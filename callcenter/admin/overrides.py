@@ -25,7 +25,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from callcenter.admin.toml_text import toml_text
-from callcenter.config import QueueSettings, Settings
+from callcenter.config import OVERFLOW_ACTIONS, QueueSettings, Settings
 
 log = logging.getLogger(__name__)
 
@@ -79,8 +79,12 @@ def queue_settings_from(
         field = ".".join(str(p) for p in first["loc"])
         got = first.get("input")
         raise OverridesError(f"{key}.{field}: {first['msg']} (got {got!r})") from None
-    if settings.overflow_to and settings.overflow_to not in queues:
-        raise OverridesError(f"{key}.overflow_to: no queue {settings.overflow_to!r}")
+    target = settings.overflow_to
+    if target and target not in queues and target not in OVERFLOW_ACTIONS:
+        raise OverridesError(
+            f"{key}.overflow_to: no queue {target!r} (a queue, or one of "
+            f"{', '.join(OVERFLOW_ACTIONS)})"
+        )
     if settings.overflow_to == queue:
         raise OverridesError(f"{key}.overflow_to: a queue cannot overflow to itself")
     return settings

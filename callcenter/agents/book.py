@@ -46,6 +46,14 @@ class AgentBook:
     def get(self, extension: str) -> Agent:
         return self._agents.get(extension) or Agent(extension)
 
+    def staffed(self, queue: str) -> int:
+        """Agents logged in to ``queue`` and not paused there (busy or not)."""
+        return sum(
+            1
+            for agent in self._agents.values()
+            if queue in agent.queues and queue not in agent.paused_in
+        )
+
     def queue(self, asterisk_name: str) -> str:
         return self._queue_names.get(asterisk_name, asterisk_name)
 

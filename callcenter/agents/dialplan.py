@@ -15,7 +15,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from callcenter.config import Settings
+from callcenter.agents.queue_sounds import queue_prompts_dir
+from callcenter.config import OVERFLOW_ACTIONS, Settings
 
 # Feature codes an agent dials from the phone (documented in docs/agents.md and the README).
 FEATURE_CODES = {"*11": "login", "*12": "logout", "*13": "pause"}
@@ -47,14 +48,21 @@ def render_context(settings: Settings, dirs: dict[str, str]) -> dict[str, Any]:
                 "name": name,
                 "asterisk_name": asterisk[name],
                 "app_options": queue_app_options(settings, name),
-                # The dialplan extension of the target (general -> general_queue), not its
-                # desk name: so it must come after model_dump's overflow_to.
-                "overflow_to": asterisk[queue.overflow_to] if queue.overflow_to else "",
+                # Another queue (its app_queue name), or a [cc-overflow] extension.
+                "overflow_to": asterisk.get(queue.overflow_to, ""),
+                "overflow_action": (
+                    queue.overflow_to if queue.overflow_to in OVERFLOW_ACTIONS else ""
+                ),
             }
         )
+    callbacks = settings.callbacks
     return {
         "queue_options": queue_options,
         "survey_prompts": survey_prompts_dir(dirs),
+        "queue_prompts": queue_prompts_dir(dirs),
+        "voicemail_dir": f"{dirs['astspooldir']}/callcenter/voicemail",
+        "callback_agent_wait": callbacks.agent_wait_seconds,
+        "callback_ring": callbacks.customer_ring_seconds,
         "blind_transfer_code": settings.blind_transfer_code,
         "attended_transfer_code": settings.attended_transfer_code,
         "pause_reason_from_phone": PAUSE_REASON_FROM_PHONE,

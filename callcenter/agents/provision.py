@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from callcenter.agents.dialplan import DIALPLAN_EXTRA, PJSIP_EXTRA, survey_prompts_dir
+from callcenter.agents.queue_sounds import build_queue_sounds, queue_prompts_dir, zh_sounds_dir
 from callcenter.sandbox.errors import SandboxError
 from callcenter.sandbox.process import until
 from callcenter.sandbox.secrets_store import load_or_create_secrets
@@ -204,6 +205,12 @@ def _run(command: Iterable[str]) -> None:
 def after_sandbox_up(sandbox: Sandbox) -> None:
     """Called at the end of ``Sandbox.up`` (the sandbox is running)."""
     build_survey_prompts(sandbox)
+    dirs = sandbox.asterisk_dirs
+    made = build_queue_sounds(
+        sandbox.host_path(queue_prompts_dir(dirs)), sandbox.host_path(zh_sounds_dir(dirs))
+    )
+    if made:
+        sandbox.progress(f"made {made} queue sound file(s) (zh and en)")
     write_extra_agents(sandbox)
     added = ensure_default_members(sandbox)
     if added:

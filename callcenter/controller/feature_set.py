@@ -10,6 +10,7 @@ from callcenter.controller.features import Feature
 
 def build_features(settings: Settings, sessions: sessionmaker[Session]) -> list[Feature]:
     from callcenter.agents.feature import AgentsFeature
+    from callcenter.callbacks.feature import CallbacksFeature
     from callcenter.controller.ivr_setup import build_ivr
     from callcenter.ticketing.call_intake import ticket_status
     from callcenter.ticketing.feature import TicketsFeature
@@ -23,11 +24,14 @@ def build_features(settings: Settings, sessions: sessionmaker[Session]) -> list[
     from callcenter.controller.settings_reload import SettingsReload
 
     ivr = build_ivr(settings, lookup_ticket=lookup_ticket)
+    agents = AgentsFeature(settings=settings, sessions=sessions)
     tickets = TicketsFeature(settings=settings, sessions=sessions)
     return [
         ivr,
         RecordingFeature.from_settings(settings, sessions),
-        AgentsFeature(settings=settings, sessions=sessions),
+        agents,
         tickets,
         SettingsReload(settings=settings, features=[ivr, tickets]),  # admin edits, live
+        # After agents: a callback's turn depends on the agents' state after each event.
+        CallbacksFeature(settings=settings, sessions=sessions, staffed=agents.book.staffed),
     ]

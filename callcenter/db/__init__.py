@@ -6,6 +6,7 @@ and works in ``session_scope(factory)`` blocks; ``callcenter db upgrade`` migrat
 
 from callcenter.db import (
     agent_models,  # noqa: F401  (registers the agent tables)
+    callback_models,  # noqa: F401  (registers the queue callbacks table)
     notification_models,  # noqa: F401  (notifications, customer audit)
     ticket_models,  # noqa: F401  (registers the ticket tables)
 )

@@ -198,6 +198,9 @@ class CallBook:
                 return replace(call, requested=Disposition.CALLBACK)
             case "IvrBlocked":
                 return _note(call, at, "blocked", fields.get("Number", ""))
+            case "CallbackCall":
+                # A callback the desk placed (callcenter/callbacks): the call that asked.
+                return _note(call, at, "callback_for", fields.get("Of", ""))
             case _:
                 return call
 

@@ -13,12 +13,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from callcenter.db.models import CallRow
 from callcenter.db.ticket_models import TicketNoteRow, TicketRow
 from callcenter.ticketing.customers import CustomerRepository
-from callcenter.ticketing.repository import TicketRepository
+from callcenter.ticketing.repository import TicketFilter, TicketRepository, apply_filter
 from callcenter.ticketing.rules import DeskRules
 from callcenter.ticketing.service import TicketService
 from callcenter.tickets.ticket_fields import Channel, Priority
@@ -131,9 +132,25 @@ def ticket_from_callback_request(
     call_id: int | None = None,
     at: datetime | None = None,
 ) -> TicketRow:
-    """A caller asked to be called back (queue too long, after hours): a ticket, channel
-    ``callback``, whose contact is the number to call back."""
+    """A caller asked to be called back (queue too long, after hours, * in the queue): a
+    ticket, channel ``callback``, whose contact is the number to call back. A number that
+    already has an open callback ticket gets no second one: the call is linked to it."""
     number = callback_number or caller_number
+    query = apply_filter(select(TicketRow), TicketFilter(open_only=True, channel="callback"))
+    query = query.where(TicketRow.contact == number).order_by(TicketRow.id).limit(1)
+    existing = session.scalars(query).first()
+    if existing is not None and call_id is not None:
+        service = TicketService(session, rules=rules)
+        service.link_call(existing, call_id, by=SYSTEM, at=at)
+        service.add_note(
+            existing,
+            f"再次请求回拨 / callback asked again: {number}",
+            by=SYSTEM,
+            kind="system",
+            call_id=call_id,
+            at=at,
+        )
+        return existing
     description = f"客户请求回拨 / callback requested: {number}"
     return TicketService(session, rules=rules).create(
         by=SYSTEM,

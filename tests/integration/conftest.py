@@ -71,7 +71,7 @@ class RunningController:
             self.proc = subprocess.Popen(
                 [str(CALLCENTER), *self.command], env=self.env, stdout=log, stderr=log
             )
-        self.wait_log("resynced with Asterisk", occurrences=self.log().count("resynced") + 1)
+        self.wait_log("resynced with Asterisk", occurrences=self.log().count("resynced with") + 1)
 
     def log(self) -> str:
         return self.log_path.read_text(encoding="utf-8", errors="replace")

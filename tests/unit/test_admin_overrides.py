@@ -120,6 +120,7 @@ def test_an_overflow_to_general_goes_to_its_asterisk_name(settings: Settings) ->
     from callcenter.agents.dialplan import render_context
 
     save_queue_settings(settings, "repair", {"overflow_to": "general", "overflow_seconds": 77})
-    options = render_context(with_admin_overrides(settings), {"astvarlibdir": "/var/lib/x"})
+    dirs = {"astvarlibdir": "/var/lib/x", "astspooldir": "/var/spool/x"}
+    options = render_context(with_admin_overrides(settings), dirs)
     repair = next(q for q in options["queue_options"] if q["name"] == "repair")
     assert repair["overflow_to"] == "general_queue" and repair["overflow_seconds"] == 77

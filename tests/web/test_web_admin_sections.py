@@ -159,11 +159,23 @@ def test_a_queue_edit_is_saved_and_shown(
         "announce_frequency": "30",
         "periodic_announce_seconds": "0",
         "survey": "y",
+        "keep_place": "y",
+        "keep_place_announce_seconds": "45",
     }
     response = client.post("/admin/queues/repair", data=form)
     assert response.status_code == 302
     stored = read_overrides(settings.state_dir)["queue_settings"]["repair"]
     assert stored["wrapup_seconds"] == 9 and stored["overflow_to"] == "general"
+    assert stored["keep_place"] is True and stored["keep_place_announce_seconds"] == 45
+    # Overflow may also end in a callback request (or a voicemail) instead of a queue.
+    assert (
+        client.post("/admin/queues/repair", data={**form, "overflow_to": "callback"}).status_code
+        == 302
+    )
+    assert (
+        read_overrides(settings.state_dir)["queue_settings"]["repair"]["overflow_to"] == "callback"
+    )
+    client.post("/admin/queues/repair", data=form)
     card = client.get("/admin/queues/").text.split('data-queue="repair"')[1].split("</section>")[0]
     assert "9 s" in card and "ringall" in card
     bad = client.post("/admin/queues/repair", data={**form, "wrapup_seconds": "-3"})
