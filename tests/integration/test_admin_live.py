@@ -118,6 +118,8 @@ def test_a_queue_setting_edited_on_the_page_reaches_asterisk_without_a_restart(
         "announce_frequency": "30",
         "periodic_announce_seconds": "0",
         "survey": "y",
+        "keep_place": "y",
+        "keep_place_announce_seconds": "30",
     }
     response = console.post("/admin/queues/repair", data=form)
     assert response.status_code == 302, response.text

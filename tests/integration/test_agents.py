@@ -106,10 +106,14 @@ def test_after_a_call_the_agent_wraps_up_and_is_not_rung_until_it_is_over(
     rung_after = agent_second.info.created_at - ended
     assert rung_after >= WRAP_UP - 1.0, f"rung {rung_after:.1f} s after the call ended"
     second.wait_confirmed(timeout=10)
+    agent_second.wait_confirmed(timeout=10)
     second.hangup()
     second.wait_disconnected(timeout=10)
-    stored = timeline(controller, "1009")
-    assert in_order(stored, "on_call", "wrap_up", "available", "ringing", "on_call"), stored
+    # The timeline is written by the controller's store thread: poll, do not read once.
+    wanted = ("on_call", "wrap_up", "available", "ringing", "on_call")
+    assert until(lambda: in_order(timeline(controller, "1009"), *wanted), timeout=5), timeline(
+        controller, "1009"
+    )
 
 
 def test_feature_codes_from_the_phone_log_out_log_in_and_pause(

@@ -154,7 +154,7 @@ def test_a_ringing_call_pops_up_and_the_agent_makes_a_ticket_from_it(
         ringing = agent.wait_incoming(timeout=20)
 
         pop = page.locator(".pop")
-        expect(pop).to_be_visible(timeout=5000)
+        expect(pop).to_be_visible(timeout=10_000)
         expect(page.locator("#call-phase")).to_have_text("振铃中")
         expect(pop.locator(".pop-name")).to_have_text("王小明")
         expect(pop).to_contain_text("VIP")
@@ -243,7 +243,7 @@ def test_a_blind_transfer_from_the_desk_moves_the_call_to_another_phone(
         agent.wait_incoming(timeout=10).wait_confirmed(timeout=10)
         expect(page.locator("#call-phase")).to_have_text("通话中", timeout=5000)
         colleague = register_agent(phones, info, "1002", answer_delay=0.3)
-        page.fill("#transfer-to", "1002")
+        fill_surely(page, "#transfer-to", "1002")
         page.get_by_role("button", name="盲转").click()
         expect(page.locator("#pop-result")).to_have_text("正在将通话转接到 1002。")
         colleague.wait_incoming(timeout=10).wait_confirmed(timeout=10)
@@ -251,3 +251,19 @@ def test_a_blind_transfer_from_the_desk_moves_the_call_to_another_phone(
     finally:
         call.hangup()
     call.wait_disconnected(timeout=10)
+
+
+def fill_surely(page: Any, selector: str, value: str) -> None:
+    """Fill a field of the screen pop, again if the pop was drawn anew under Playwright.
+
+    The desk keeps what was typed across a redraw, but a fill that lands in the very moment
+    the pop is replaced goes into the old, detached field.
+    """
+    for _ in range(5):
+        page.fill(selector, value)
+        try:
+            playwright_api.expect(page.locator(selector)).to_have_value(value, timeout=1000)
+            return
+        except AssertionError:
+            continue
+    raise AssertionError(f"{selector} would not keep {value!r}")

@@ -108,25 +108,53 @@
     desk.dataset.callPhase = phase || "";
   }
 
+  function fieldKey(el) {
+    return (el.form ? el.form.getAttribute("action") : "") + "|" + (el.id || el.name);
+  }
+
+  function typedFields(box) {
+    var typed = {};
+    box.querySelectorAll("input:not([type=hidden]), textarea, select").forEach(function (el) {
+      var changed = el.tagName === "SELECT"
+        ? Array.prototype.some.call(el.options, function (o) { return o.selected !== o.defaultSelected; })
+        : el.value !== el.defaultValue;
+      if (changed) typed[fieldKey(el)] = el.value;
+    });
+    var focused = document.activeElement;
+    if (focused && box.contains(focused)) typed["\u0000focus"] = fieldKey(focused);
+    return typed;
+  }
+
+  function restoreFields(box, typed) {
+    box.querySelectorAll("input:not([type=hidden]), textarea, select").forEach(function (el) {
+      var key = fieldKey(el);
+      if (Object.prototype.hasOwnProperty.call(typed, key)) el.value = typed[key];
+      if (typed["\u0000focus"] === key) el.focus();
+    });
+  }
+
   function loadPop(linkedid, attempt, message) {
     clearTimeout(popTimer);
     var url = d.popUrl.replace("LINKEDID", encodeURIComponent(linkedid));
     fetch(url, { credentials: "same-origin", headers: { "X-Requested-With": "fetch" } })
       .then(function (response) {
-        if (response.status === 404 && attempt < 20) {  // not written to the log yet
-          popTimer = setTimeout(function () { loadPop(linkedid, attempt + 1, message); }, 300);
+        // Not written to the log yet (the store writes in batches; a busy machine is slower):
+        // keep asking, quickly at first, for up to about half a minute.
+        if (response.status === 404 && attempt < 45) {
+          var wait = attempt < 20 ? 300 : 1000;
+          popTimer = setTimeout(function () { loadPop(linkedid, attempt + 1, message); }, wait);
           return null;
         }
         return response.ok ? response.text() : null;
       })
       .then(function (html) {
         if (html === null || !shown || shown.linkedid !== linkedid) return;
-        // Server-rendered with autoescaping, from our own origin.
-        var keep = popBox.querySelector("textarea");
-        var typed = keep ? keep.value : "";
+        // Server-rendered with autoescaping, from our own origin. What the agent has typed
+        // or chosen (a note, a transfer target) survives the redraw, unless a form was just
+        // sent (message).
+        var typed = message ? {} : typedFields(popBox);
         popBox.innerHTML = html;
-        var again = popBox.querySelector("textarea");
-        if (again && typed && !message) again.value = typed;
+        restoreFields(popBox, typed);
         if (message) popNote = { linkedid: linkedid, text: message, error: false };
         var result = popBox.querySelector("#pop-result");
         if (result && popNote && popNote.linkedid === linkedid) {
