@@ -87,3 +87,6 @@ def get_call(call_id: int) -> ResponseReturnValue:
 @bp.get("/openapi.json")
 def openapi() -> ResponseReturnValue:
     return jsonify(openapi_document(MAX_LIMIT, DEFAULT_LIMIT))
+
+
+from web.api import desk_state  # noqa: E402, F401  (adds /agents and /queues to ``bp``)

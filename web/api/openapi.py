@@ -124,6 +124,78 @@ ERROR_SCHEMA: dict[str, Any] = {
 }
 
 
+_NUMBER_OR_NULL: dict[str, Any] = {"type": ["number", "null"]}
+
+DESK_STATE_SCHEMAS: dict[str, Any] = {
+    "Agent": {
+        "type": "object",
+        "required": ["extension", "name", "state", "pause_reason", "queues", "since", "live"],
+        "properties": {
+            "extension": {"type": "string"},
+            "name": {"type": "string"},
+            "state": {
+                "type": "string",
+                "enum": ["logged_out", "available", "ringing", "on_call", "wrap_up", "paused"],
+            },
+            "pause_reason": {"type": ["string", "null"]},
+            "queues": {"type": "array", "items": {"type": "string"}},
+            "since": {"type": ["string", "null"], "format": "date-time"},
+            "live": {"type": "boolean", "description": "from the running controller"},
+        },
+    },
+    "AgentList": {
+        "type": "object",
+        "required": ["agents"],
+        "properties": {
+            "agents": {"type": "array", "items": {"$ref": "#/components/schemas/Agent"}}
+        },
+    },
+    "QueueFigures": {
+        "type": "object",
+        "required": ["queue", "waiting", "offered", "answered", "abandoned"],
+        "properties": {
+            "queue": {"type": "string", "description": "empty: all queues together"},
+            "waiting": {"type": "integer"},
+            "longest_wait": _NUMBER_OR_NULL,
+            "talking": {"type": "integer"},
+            "offered": {"type": "integer"},
+            "answered": {"type": "integer"},
+            "abandoned": {"type": "integer"},
+            "service_level": _NUMBER_OR_NULL,
+            "average_speed_of_answer": _NUMBER_OR_NULL,
+            "abandon_rate": _NUMBER_OR_NULL,
+            "callbacks_pending": {"type": "integer"},
+        },
+    },
+    "QueueList": {
+        "type": "object",
+        "required": ["queues"],
+        "properties": {
+            "queues": {"type": "array", "items": {"$ref": "#/components/schemas/QueueFigures"}}
+        },
+    },
+}
+
+
+def _list_path(operation: str, summary: str, schema: str, unauthorized: Any) -> dict[str, Any]:
+    return {
+        "get": {
+            "operationId": operation,
+            "summary": summary,
+            "responses": {
+                "200": {
+                    "description": summary,
+                    "content": {
+                        "application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}
+                    },
+                },
+                "401": unauthorized,
+                "403": _error("Needs the role supervisor or admin."),
+            },
+        }
+    }
+
+
 def _error(description: str) -> dict[str, Any]:
     return {
         "description": description,
@@ -200,6 +272,15 @@ def openapi_document(max_limit: int, default_limit: int) -> dict[str, Any]:
                 }
             },
             **ticket_paths(),
+            "/api/v1/agents": _list_path(
+                "listAgents", "Every agent's state (supervisors)", "AgentList", unauthorized
+            ),
+            "/api/v1/queues": _list_path(
+                "listQueues",
+                "Today's wallboard figures per queue (supervisors)",
+                "QueueList",
+                unauthorized,
+            ),
             "/api/v1/openapi.json": {
                 "get": {
                     "operationId": "getOpenApiDocument",
@@ -225,6 +306,7 @@ def openapi_document(max_limit: int, default_limit: int) -> dict[str, Any]:
                     },
                 },
                 "TimelineEntry": TIMELINE_ENTRY_SCHEMA,
+                **DESK_STATE_SCHEMAS,
                 "Error": ERROR_SCHEMA,
                 **TICKET_SCHEMAS,
             },
