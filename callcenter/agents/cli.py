@@ -25,14 +25,8 @@ from callcenter.agents.live import (
 )
 from callcenter.agents.state import AgentState
 from callcenter.ami.client import AmiClient
-from callcenter.config import ConfigError, Settings, load_settings
-
-
-def _settings() -> Settings:
-    try:
-        return load_settings()
-    except ConfigError as exc:
-        raise click.ClickException(str(exc)) from exc
+from callcenter.cli_support import settings_or_exit
+from callcenter.config import Settings
 
 
 def _sessions(settings: Settings) -> Any:
@@ -88,7 +82,7 @@ def add_command(
     from callcenter.sandbox.sandbox import Sandbox
     from callcenter.sandbox.secrets_store import load_or_create_secrets
 
-    settings = _settings()
+    settings = settings_or_exit()
     ext = _extension(extension)
     _check_queues(settings, queues)
     skills: dict[str, int] = {}
@@ -118,7 +112,7 @@ def add_command(
 @click.option("--queue", "queues", multiple=True, help="Only these queues (repeatable).")
 def login_command(extension: str, queues: tuple[str, ...]) -> None:
     """Log in to the agent's queues (or the ones given)."""
-    settings = _settings()
+    settings = settings_or_exit()
     ext = _extension(extension)
     _check_queues(settings, queues)
     default_queues, skills = _agent_defaults(settings, ext)
@@ -137,7 +131,7 @@ def login_command(extension: str, queues: tuple[str, ...]) -> None:
 @click.option("--queue", "queues", multiple=True, help="Only these queues (repeatable).")
 def logout_command(extension: str, queues: tuple[str, ...]) -> None:
     """Log out of every queue (or the ones given)."""
-    settings = _settings()
+    settings = settings_or_exit()
     ext = _extension(extension)
     _check_queues(settings, queues)
     wanted = list(queues) or list(settings.queues)
@@ -150,7 +144,7 @@ def logout_command(extension: str, queues: tuple[str, ...]) -> None:
 
 
 def _pause(ext: str, paused: bool, reason: str | None) -> None:
-    settings = _settings()
+    settings = settings_or_exit()
 
     async def work(ami: AmiClient) -> None:
         await commands.set_paused(ami, ext, paused, reason)
@@ -183,7 +177,7 @@ def agents_command(as_json: bool) -> None:
     """Every agent's state: live from Asterisk, since when from the stored timeline."""
     from callcenter.agents.store import AgentRepository
 
-    settings = _settings()
+    settings = settings_or_exit()
     with _sessions(settings)() as session:
         repo = AgentRepository(session)
         names = {row.extension: row.name for row in repo.all()}
@@ -225,7 +219,7 @@ def agents_command(as_json: bool) -> None:
 @click.option("--attended", is_flag=True, help="Consult first (the agent hangs up to finish).")
 def transfer_command(extension: str, target: str, attended: bool) -> None:
     """Transfer an agent's current call, blind (default) or attended."""
-    settings = _settings()
+    settings = settings_or_exit()
     ext = _extension(extension)
     try:
         where = commands.transfer_target(target, settings.asterisk_queues)
